@@ -1,0 +1,125 @@
+"""Activation: build the shims from a backend, install them everywhere, and take them out again.
+
+Installing means: the shim modules go into `sys.modules` and behind a meta-path
+finder; references that modules imported earlier hold are swapped for the
+shims'; the audit hook watches what the backend forbids.  Deactivation undoes
+each of these exactly, and swaps back the references that modules imported
+while active took from the shims.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from interpose import audit, compat, rebinding
+from interpose.finder import ShimFinder
+from interpose.host import os as host_os
+from interpose.host import posix as host_posix
+from interpose.settings import Settings
+from shims.os_module import build_os
+from shims.posix import build_posix, build_posixsubprocess
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from interpose.backends.base import Backend
+
+SHIMMED = ("posix", "os", "_posixsubprocess")
+
+
+class Activation:
+    """Everything one activation changed, so that it can be undone exactly."""
+
+    def __init__(self, settings: Settings, backend: Backend) -> None:
+        self.settings = settings
+        self.backend = backend
+        self.modules: dict[str, ModuleType] = {}
+        self.saved_modules: dict[str, ModuleType | None] = {}
+        self.mapping: dict[int, tuple[object, object]] = {}
+        self.swaps: list[rebinding.Swap] = []
+        self.finder: ShimFinder | None = None
+
+
+_active: Activation | None = None
+
+
+def active() -> Activation | None:
+    """The current activation, if any."""
+    return _active
+
+
+def _make_backend(settings: Settings) -> Backend:
+    if settings.backend == "native":
+        from interpose.backends.native import NativeBackend
+
+        return NativeBackend(settings.policy)
+    raise NotImplementedError("the emulated 'java' POSIX backend is not available yet; use backend='native'")
+
+
+def _host_posixsubprocess() -> ModuleType:
+    import _posixsubprocess
+
+    return _posixsubprocess
+
+
+def activate(settings: Settings) -> Activation:
+    """Install the shims for `settings`; raise RuntimeError if a backend is already active."""
+    global _active
+    if _active is not None:
+        raise RuntimeError("interpose is already active; deactivate() first")
+    backend = _make_backend(settings)
+    from logging_config import make_recorder
+
+    recorder = make_recorder(settings.log_level, settings.log_file)
+    activation = Activation(settings, backend)
+    host_subprocess = _host_posixsubprocess()
+    shim_posix = build_posix(backend, host_posix)
+    shim_os = build_os(shim_posix, host_os, backend.absent())
+    shim_subprocess = build_posixsubprocess(backend, host_subprocess)
+    activation.modules = {"posix": shim_posix, "os": shim_os, "_posixsubprocess": shim_subprocess}
+    hosts = {"posix": host_posix, "os": host_os, "_posixsubprocess": host_subprocess}
+
+    compat.begin(compat.Session(backend.name, settings.policy, recorder))
+    activation.finder = ShimFinder(activation.modules)
+    activation.finder.install_specs()
+    sys.meta_path.insert(0, activation.finder)
+    for name in SHIMMED:
+        activation.saved_modules[name] = sys.modules.get(name)
+        sys.modules[name] = activation.modules[name]
+    activation.mapping = rebinding.replacement_map([(hosts[name], activation.modules[name]) for name in SHIMMED])
+    skip = [*hosts.values(), *activation.modules.values()]
+    activation.swaps = rebinding.swap_references(activation.mapping, skip)
+    audit.watch({f"os.{name}": limitation for name, limitation in _watched_functions(backend).items()})
+    _active = activation
+    return activation
+
+
+def _watched_functions(backend: Backend) -> dict[str, str]:
+    from interpose.backends.native import MISSING_FUNCTIONS
+
+    return MISSING_FUNCTIONS if backend.name in ("native", "java") else {}
+
+
+def deactivate() -> Settings | None:
+    """Remove the shims and put back every module and reference; return the settings that were active."""
+    global _active
+    activation, _active = _active, None
+    if activation is None:
+        return None
+    audit.unwatch()
+    for name, module in activation.saved_modules.items():
+        if module is None:
+            sys.modules.pop(name, None)
+        else:
+            sys.modules[name] = module
+    if activation.finder in sys.meta_path:
+        sys.meta_path.remove(activation.finder)
+    rebinding.undo_swaps(activation.swaps)
+    shims = list(activation.modules.values())
+    rebinding.swap_references(rebinding.reversed_map(activation.mapping), shims)
+    session = compat.end()
+    if session is not None and session.recorder is not None:
+        session.recorder.close()
+    activation.backend.close()
+    return activation.settings

@@ -1,0 +1,38 @@
+"""The native backend: the host's own posix, with GraalPy's native-backend limitations.
+
+Every function without a limitation is the host's builtin itself, so a program
+pays nothing for being interposed.  What GraalPy's native backend lacks:
+`os.fork` and `os.forkpty` do not exist (under `warn` they do, and the audit hook
+logs each call), and `fork_exec` refuses `preexec_fn` and drops credentials.
+"""
+
+from __future__ import annotations
+
+from interpose.backends.base import Backend
+from interpose.backends.fork_exec import limited_fork_exec
+from interpose.compat import ENFORCE
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import ModuleType
+
+# Functions GraalPy does not define, and the limitation an access to each one hits.
+MISSING_FUNCTIONS = {"fork": "process.fork", "forkpty": "process.forkpty"}
+
+
+class NativeBackend(Backend):
+    name = "native"
+
+    def posix_namespace(self, host_posix: ModuleType) -> dict[str, object]:
+        namespace = dict(vars(host_posix))
+        for name in self.absent():
+            namespace.pop(name, None)
+        return namespace
+
+    def posixsubprocess_namespace(self, host_module: ModuleType) -> dict[str, object]:
+        namespace = dict(vars(host_module))
+        namespace["fork_exec"] = limited_fork_exec(host_module.fork_exec)
+        return namespace
+
+    def absent(self) -> dict[str, str]:
+        return MISSING_FUNCTIONS if self.policy == ENFORCE else {}

@@ -1,0 +1,95 @@
+"""The catalog: every limitation interpose knows, one entry each.
+
+An entry says which backends it applies to, at which Java level it is logged,
+what happens under each policy, the message, and the GraalPy fact it reproduces
+(so that a reader can check the claim).  Ids are stable and dotted; the report,
+the docs and the tests all key on them.
+"""
+
+from __future__ import annotations
+
+from logging_config import levels
+
+NATIVE = "native"
+JAVA = "java"
+BOTH = (NATIVE, JAVA)
+
+
+class Limitation:
+    """One way in which a GraalPy backend differs from CPython (a plain class: no dataclasses at start-up)."""
+
+    __slots__ = ("id", "backends", "level", "enforce", "warn", "message", "fact")
+
+    def __init__(
+        self, *, id: str, backends: tuple[str, ...], level: int, enforce: str, warn: str, message: str, fact: str
+    ) -> None:
+        self.id = id
+        self.backends = backends
+        self.level = level
+        self.enforce = enforce  # outcome under the enforce policy
+        self.warn = warn  # outcome under the warn policy
+        self.message = message
+        self.fact = fact
+
+    def __repr__(self) -> str:
+        return f"<Limitation {self.id} {self.level_name}>"
+
+    def as_dict(self) -> dict[str, object]:
+        fields: dict[str, object] = {name: getattr(self, name) for name in self.__slots__}
+        fields["backends"] = list(self.backends)
+        fields["level"] = self.level_name
+        return fields
+
+    @property
+    def level_name(self) -> str:
+        return levels.level_name(self.level)
+
+    def outcome(self, policy: str) -> str:
+        return self.enforce if policy == "enforce" else self.warn
+
+
+def _missing_function(name: str, issue: str) -> Limitation:
+    return Limitation(
+        id=f"process.{name}",
+        backends=BOTH,
+        level=levels.INFO,
+        enforce="raised",
+        warn="allowed",
+        message=f"os.{name} does not exist on GraalPy",
+        fact=f"GraalPy defines no os.{name} on either backend: AttributeError ({issue})",
+    )
+
+
+def _ignored_fork_exec_argument(name: str, subprocess_name: str) -> Limitation:
+    return Limitation(
+        id=f"subprocess.{name}_ignored",
+        backends=BOTH,
+        level=levels.FINE,
+        enforce="ignored",
+        warn="allowed",
+        message=f"Ignored: fork_exec argument {name} (subprocess's {subprocess_name}=) is dropped on GraalPy",
+        fact=f"GraalPy's fork_exec drops {name} silently on both backends; the child runs without it",
+    )
+
+
+_ENTRIES: tuple[Limitation, ...] = (
+    _missing_function("fork", "graalpython #374"),
+    _missing_function("forkpty", "graalpython #374: pty.fork falls back to os.fork"),
+    Limitation(
+        id="subprocess.preexec_fn",
+        backends=BOTH,
+        level=levels.INFO,
+        enforce="raised",
+        warn="allowed",
+        message="preexec_fn not supported",
+        fact="GraalPy's fork_exec raises RuntimeError('preexec_fn not supported') on both backends "
+        "(graalpython #393)",
+    ),
+    _ignored_fork_exec_argument("gid", "group"),
+    _ignored_fork_exec_argument("extra_groups", "extra_groups"),
+    _ignored_fork_exec_argument("uid", "user"),
+    _ignored_fork_exec_argument("umask", "umask"),
+)
+
+CATALOG: dict[str, Limitation] = {entry.id: entry for entry in _ENTRIES}
+

@@ -1,0 +1,90 @@
+"""The settings of one activation, and how they travel in `INTERPOSE_*` variables.
+
+The command line writes them to the environment so that every child Python
+process (through the `.pth` start-up line) is interposed the same way.
+"""
+
+from __future__ import annotations
+
+from interpose.backends import canonical_backend
+from interpose.compat import POLICIES
+from logging_config.levels import NAMES as LEVEL_NAMES
+from logging_config.levels import parse_level
+
+ENVIRONMENT = {
+    "backend": "INTERPOSE_BACKEND",
+    "policy": "INTERPOSE_POLICY",
+    "log_level": "INTERPOSE_LOG_LEVEL",
+    "log_file": "INTERPOSE_LOG_FILE",
+    "fs": "INTERPOSE_FS",
+}
+
+
+def canonical_policy(name: str) -> str:
+    policy = name.strip().lower()
+    if policy not in POLICIES:
+        raise ValueError(f"unknown policy {name!r}; expected enforce or warn")
+    return policy
+
+
+def canonical_level(name: str) -> str:
+    parse_level(name)
+    return name.strip().upper()
+
+
+class Settings:
+    """Backend, policy, log level, log file and filesystem of one activation (validated)."""
+
+    __slots__ = ("backend", "policy", "log_level", "log_file", "fs")
+
+    def __init__(
+        self,
+        backend: str = "java",
+        policy: str = "enforce",
+        log_level: str = "INFO",
+        log_file: str | None = None,
+        fs: str = "host",
+    ) -> None:
+        self.backend = canonical_backend(backend)
+        self.policy = canonical_policy(policy)
+        self.log_level = canonical_level(log_level)
+        self.log_file = log_file or None
+        self.fs = fs
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"Settings({fields})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Settings):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    @classmethod
+    def from_environment(cls, environ: dict[str, str] | None = None, **defaults: str) -> Settings:
+        """Settings from `INTERPOSE_*` variables, falling back to `defaults`, then to the API's defaults."""
+        if environ is None:
+            from interpose.host import os
+
+            environ = dict(os.environ)
+        values = dict(defaults)
+        for field, variable in ENVIRONMENT.items():
+            if environ.get(variable):
+                values[field] = environ[variable]
+        return cls(**values)
+
+    def to_environment(self) -> dict[str, str]:
+        """The `INTERPOSE_*` variables that reproduce these settings in a child process."""
+        from interpose.host import os
+
+        values = {
+            "backend": self.backend,
+            "policy": self.policy,
+            "log_level": self.log_level,
+            "log_file": os.path.join(os.getcwd(), self.log_file) if self.log_file else "",
+            "fs": self.fs,
+        }
+        return {ENVIRONMENT[field]: value for field, value in values.items()}
+
+
+__all__ = ["ENVIRONMENT", "LEVEL_NAMES", "Settings"]

@@ -1,0 +1,22 @@
+"""Logging of compatibility events: Java levels, renderers, sinks, de-duplication.
+
+`make_recorder` is the one entry point: it picks the sink (a JSON-lines file, or
+human lines on stderr when no file is given, as GraalPy does without
+`--log.file`) and returns the `Recorder` that counts and writes events.
+"""
+
+from __future__ import annotations
+
+from logging_config.levels import parse_level
+from logging_config.recorder import Recorder
+from logging_config.sink import AppendOnlyFile, StandardError
+
+__all__ = ["Recorder", "make_recorder", "parse_level"]
+
+
+def make_recorder(level: str | int = "INFO", log_file: str | None = None) -> Recorder:
+    """Build the recorder for one activation."""
+    threshold = parse_level(level)
+    if log_file:
+        return Recorder(threshold, AppendOnlyFile(log_file))
+    return Recorder(threshold, StandardError(), human=True)
