@@ -11,6 +11,10 @@ from interpose.compat import POLICIES
 from logging_config.levels import NAMES as LEVEL_NAMES
 from logging_config.levels import parse_level
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
 ENVIRONMENT = {
     "backend": "INTERPOSE_BACKEND",
     "policy": "INTERPOSE_POLICY",
@@ -30,6 +34,11 @@ def canonical_policy(name: str) -> str:
 def canonical_level(name: str) -> str:
     parse_level(name)
     return name.strip().upper()
+
+
+def environment_values(environ: Mapping[str, str]) -> dict[str, str]:
+    """The settings given by non-empty `INTERPOSE_*` variables."""
+    return {field: environ[variable] for field, variable in ENVIRONMENT.items() if environ.get(variable)}
 
 
 class Settings:
@@ -61,17 +70,9 @@ class Settings:
         return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
 
     @classmethod
-    def from_environment(cls, environ: dict[str, str] | None = None, **defaults: str) -> Settings:
+    def from_environment(cls, environ: Mapping[str, str], **defaults: str) -> Settings:
         """Settings from `INTERPOSE_*` variables, falling back to `defaults`, then to the API's defaults."""
-        if environ is None:
-            from interpose.host import os
-
-            environ = dict(os.environ)
-        values = dict(defaults)
-        for field, variable in ENVIRONMENT.items():
-            if environ.get(variable):
-                values[field] = environ[variable]
-        return cls(**values)
+        return cls(**{**defaults, **environment_values(environ)})
 
     def to_environment(self) -> dict[str, str]:
         """The `INTERPOSE_*` variables that reproduce these settings in a child process."""

@@ -1,0 +1,60 @@
+"""Shared helpers: run Python (plain or through `python -m interpose`) in real child processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PYTHON = sys.executable
+CLEAN_ENV = {key: value for key, value in os.environ.items() if not key.startswith("INTERPOSE_")}
+
+
+def run_python(
+    *args: str, cwd: Path | str | None = None, env: dict[str, str] | None = None, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the test interpreter with `args` and return the finished process (text mode)."""
+    return subprocess.run(
+        [PYTHON, *args], cwd=cwd, env={**CLEAN_ENV, **(env or {})}, input=input,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def run_interposed(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """`python -m interpose ARGS...` in a child process."""
+    return run_python("-m", "interpose", *args, **kwargs)  # type: ignore[arg-type]
+
+
+def read_events(path: Path) -> list[dict[str, object]]:
+    """Every event line of a JSON-lines log (each line must parse)."""
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def totals(events: list[dict[str, object]]) -> dict[tuple[object, ...], int]:
+    """Exact count per (run, limitation, call site line): the largest count written for each."""
+    result: dict[tuple[object, ...], int] = {}
+    for event in events:
+        site = event["callsite"]
+        key = (event["run"], event["limitation"], site["line"] if isinstance(site, dict) else None)
+        result[key] = max(result.get(key, 0), int(event["count"]))  # type: ignore[call-overload]
+    return result
+
+
+@pytest.fixture
+def log_file(tmp_path: Path) -> Path:
+    return tmp_path / "events.jsonl"
+
+
+@pytest.fixture
+def clean_activation():
+    """Make sure an in-process test leaves no activation behind."""
+    import interpose
+
+    yield
+    interpose.deactivate()

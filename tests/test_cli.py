@@ -1,0 +1,188 @@
+"""`python -m interpose` behaves like `python` for argv, __main__, sys.path[0], exit status and signals."""
+
+from __future__ import annotations
+
+import signal
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import read_events, run_interposed, run_python
+
+PROBE = textwrap.dedent(
+    """
+    import sys, json
+    print(json.dumps({"argv": sys.argv, "path0": sys.path[0], "name": __name__,
+                      "file": globals().get("__file__"), "main_is_self": sys.modules["__main__"].__dict__ is globals()}))
+    """
+)
+
+
+def _both(tmp_path: Path, *args: str) -> tuple[str, str]:
+    plain = run_python(*args, cwd=tmp_path)
+    interposed = run_interposed(*args, cwd=tmp_path)
+    assert plain.returncode == interposed.returncode == 0, (plain.stderr, interposed.stderr)
+    return plain.stdout, interposed.stdout
+
+
+def test_script_sees_what_python_gives(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "probe.py").write_text(PROBE)
+    plain, interposed = _both(tmp_path, "sub/probe.py", "one", "--two", "-m")
+    assert interposed == plain
+
+
+def test_code_sees_what_python_gives(tmp_path: Path) -> None:
+    plain, interposed = _both(tmp_path, "-c", PROBE, "x", "-c")
+    assert interposed == plain
+
+
+def test_module_sees_what_python_gives(tmp_path: Path) -> None:
+    (tmp_path / "probe_module.py").write_text(PROBE)
+    plain, interposed = _both(tmp_path, "-m", "probe_module", "arg")
+    assert interposed == plain
+
+
+def test_directory_with_main_runs_like_python(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__main__.py").write_text(PROBE)
+    plain, interposed = _both(tmp_path, "app", "arg")
+    assert interposed == plain
+
+
+def test_stdin_program(tmp_path: Path) -> None:
+    plain = run_python("-", "a", input=PROBE, cwd=tmp_path)
+    interposed = run_interposed("-", "a", input=PROBE, cwd=tmp_path)
+    assert interposed.stdout == plain.stdout
+
+
+@pytest.mark.parametrize(
+    "body, status",
+    [("raise SystemExit(7)", 7), ("import sys; sys.exit('bye')", 1), ("import sys; sys.exit()", 0), ("pass", 0)],
+)
+def test_exit_status_is_pythons(tmp_path: Path, body: str, status: int) -> None:
+    (tmp_path / "exit.py").write_text(body)
+    plain = run_python("exit.py", cwd=tmp_path)
+    interposed = run_interposed("exit.py", cwd=tmp_path)
+    assert plain.returncode == interposed.returncode == status
+    assert interposed.stderr == plain.stderr
+
+
+def test_uncaught_exception_prints_the_programs_traceback_and_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "boom.py").write_text("def f():\n    raise ValueError('boom')\n\nf()\n")
+    plain = run_python("boom.py", cwd=tmp_path)
+    interposed = run_interposed("boom.py", cwd=tmp_path)
+    assert interposed.returncode == plain.returncode == 1
+    assert interposed.stderr == plain.stderr
+    assert "interpose" not in interposed.stderr
+
+
+def test_syntax_error_is_reported_like_python(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text("def (:\n")
+    plain = run_python("bad.py", cwd=tmp_path)
+    interposed = run_interposed("bad.py", cwd=tmp_path)
+    assert interposed.returncode == plain.returncode == 1
+    assert interposed.stderr == plain.stderr
+
+
+def test_missing_script_exits_2(tmp_path: Path) -> None:
+    interposed = run_interposed("nowhere.py", cwd=tmp_path)
+    assert interposed.returncode == 2
+    assert "can't open file" in interposed.stderr and "[Errno 2]" in interposed.stderr
+
+
+def test_missing_module_exits_1_like_python(tmp_path: Path) -> None:
+    plain = run_python("-m", "no_such_module_here", cwd=tmp_path)
+    interposed = run_interposed("-m", "no_such_module_here", cwd=tmp_path)
+    assert interposed.returncode == plain.returncode == 1
+    assert interposed.stderr == plain.stderr
+
+
+def test_death_by_signal_is_the_programs(tmp_path: Path) -> None:
+    (tmp_path / "die.py").write_text("import os, signal\nos.kill(os.getpid(), signal.SIGTERM)\n")
+    assert run_interposed("die.py", cwd=tmp_path).returncode == -signal.SIGTERM
+
+
+def test_keyboard_interrupt_exits_like_python(tmp_path: Path) -> None:
+    (tmp_path / "ki.py").write_text("raise KeyboardInterrupt\n")
+    plain = run_python("ki.py", cwd=tmp_path)
+    interposed = run_interposed("ki.py", cwd=tmp_path)
+    assert interposed.returncode == plain.returncode
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ([], "nothing to run"),
+        (["--posix-backend", "windows", "-c", "pass"], "unknown POSIX backend 'windows'"),
+        (["--policy=lenient", "-c", "pass"], "unknown policy 'lenient'"),
+        (["--log.python.compatibility.level=LOUD", "-c", "pass"], "unknown log level 'LOUD'"),
+        (["--no-such-option", "-c", "pass"], "unknown option --no-such-option"),
+        (["--policy"], "--policy expects a value"),
+        (["-m"], "-m expects a value"),
+    ],
+)
+def test_bad_usage_exits_2_with_a_clear_message(args: list[str], message: str) -> None:
+    result = run_interposed(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help_and_version() -> None:
+    help_text = run_interposed("--help")
+    assert help_text.returncode == 0
+    for needle in ("--posix-backend", "--policy", "--log.file", "INTERPOSE_BACKEND", "report", "limitations"):
+        assert needle in help_text.stdout
+    version = run_interposed("--version")
+    assert version.returncode == 0 and version.stdout.startswith("interpose 0.")
+
+
+def test_program_arguments_that_look_like_options_are_the_programs(tmp_path: Path) -> None:
+    (tmp_path / "p.py").write_text("import sys; print(sys.argv[1:])")
+    result = run_interposed("p.py", "--policy", "warn", "--help", cwd=tmp_path)
+    assert result.stdout.strip() == "['--policy', 'warn', '--help']"
+
+
+def test_graalpy_spelling_and_environment_choose_the_settings(tmp_path: Path, log_file: Path) -> None:
+    code = "import interpose.compat as c; s = c.current(); print(s.backend, s.policy)"
+    result = run_interposed("--python.PosixModuleBackend=native", "--policy=warn", "-c", code)
+    assert result.stdout.split() == ["native", "warn"]
+    from_env = run_interposed("-c", code, env={"INTERPOSE_POLICY": "warn"})
+    assert from_env.stdout.split() == ["native", "warn"]
+    option_wins = run_interposed("--policy", "enforce", "-c", code, env={"INTERPOSE_POLICY": "warn"})
+    assert option_wins.stdout.split() == ["native", "enforce"]
+
+
+def test_limitations_command_lists_the_catalog() -> None:
+    import json
+
+    from interpose.compat.catalog import CATALOG
+
+    text = run_interposed("limitations")
+    assert text.returncode == 0
+    for limitation_id in CATALOG:
+        assert limitation_id in text.stdout
+    listed = json.loads(run_interposed("limitations", "--format", "json").stdout)
+    assert [entry["id"] for entry in listed] == list(CATALOG)
+    assert {"id", "backends", "level", "enforce", "warn", "message", "fact"} <= set(listed[0])
+    assert run_interposed("limitations", "--format=xml").returncode == 2
+
+
+def test_events_of_a_run_go_to_the_log_file_not_stderr(tmp_path: Path, log_file: Path) -> None:
+    (tmp_path / "f.py").write_text("import os\nprint(hasattr(os, 'fork'))\n")
+    result = run_interposed(f"--log.file={log_file}", "f.py", cwd=tmp_path)
+    assert result.stdout.strip() == "False"
+    assert result.stderr == ""
+    [event] = read_events(log_file)
+    assert event["limitation"] == "process.fork"
+    assert event["callsite"] == {"file": str(tmp_path / "f.py"), "line": 2, "function": "<module>"}
+
+
+def test_without_a_log_file_events_are_human_lines_on_stderr(tmp_path: Path) -> None:
+    (tmp_path / "f.py").write_text("import os\nos.fork\n")
+    result = run_interposed("f.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "AttributeError: module 'os' has no attribute 'fork'" in result.stderr
+    assert f"INFO: process.fork: os.fork does not exist on GraalPy [os.fork, enforce: raised] at {tmp_path / 'f.py'}:2" in result.stderr
