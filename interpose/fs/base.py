@@ -67,8 +67,8 @@ def stat_result(
 
 
 def wants_write(flags: int) -> bool:
-    """Whether open flags can change the file (access mode, creation or truncation)."""
-    return bool(flags & (os.O_ACCMODE | os.O_CREAT | os.O_TRUNC | os.O_APPEND))
+    """Whether open flags may change the filesystem (write access, creation or truncation)."""
+    return bool(flags & (os.O_ACCMODE | os.O_CREAT | os.O_TRUNC))
 
 
 class FileHandle(abc.ABC):
