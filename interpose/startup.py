@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import sys
 
+# A site directory can be processed twice (a venv's lib64 -> lib link): try once per process.
+_attempted = False
+
 
 def activate_from_environment() -> bool:
-    """Activate from the environment unless already active; return whether this call activated."""
+    """Activate from the environment unless already tried; return whether this call activated."""
+    global _attempted
     from interpose import activation
     from interpose.host import os
     from interpose.settings import Settings
 
-    if activation.active() is not None or not os.environ.get("INTERPOSE_BACKEND"):
+    if _attempted or activation.active() is not None or not os.environ.get("INTERPOSE_BACKEND"):
         return False
+    _attempted = True
     try:
         activation.activate(Settings.from_environment(os.environ))
     except (ValueError, OSError, NotImplementedError) as error:

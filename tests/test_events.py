@@ -1,0 +1,86 @@
+"""Compatibility events: one line per (limitation, call site), exact totals at exit, no interleaving."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import read_events, run_interposed, totals
+
+SCHEMA_FIELDS = {"schema", "ts", "level", "limitation", "function", "backend", "policy", "outcome", "message",
+                 "callsite", "pid", "run", "thread", "count", "final"}  # fmt: skip
+
+HITS = """
+import os, sys
+for _ in range(1000):
+    hasattr(os, "fork")
+hasattr(os, "fork")
+"""
+
+
+@pytest.mark.parametrize(
+    "ending, status",
+    [("", 0), ("sys.exit(4)", 4), ("raise ValueError('late')", 1), ("import threading; threading.Thread(target=lambda: [hasattr(os, 'fork') for _ in range(5)]).start()", 0)],
+)
+def test_each_call_site_once_then_its_exact_total_at_exit(tmp_path: Path, log_file: Path, ending: str, status: int) -> None:
+    (tmp_path / "hits.py").write_text(textwrap.dedent(HITS) + ending + "\n")
+    result = run_interposed(f"--log.file={log_file}", "hits.py", cwd=tmp_path)
+    assert result.returncode == status
+    events = read_events(log_file)
+    assert all(set(event) >= SCHEMA_FIELDS and event["schema"] == 1 for event in events)
+    by_line = {(event["callsite"]["line"], event["final"]): event["count"] for event in events}  # type: ignore[index]
+    assert by_line[(4, False)] == 1 and by_line[(4, True)] == 1000
+    assert by_line[(5, False)] == 1 and (5, True) not in by_line  # hit once: no closing line
+    if "Thread" in ending:
+        assert by_line[(6, False)] == 1 and by_line[(6, True)] == 5
+    assert len(events) == len(by_line)
+
+
+def test_many_processes_append_to_one_file_without_interleaving(tmp_path: Path, log_file: Path) -> None:
+    program = textwrap.dedent(
+        """
+        import os, subprocess, sys
+        if sys.argv[1:] == ["child"]:
+            namespace = {"os": os}
+            for line in range(300):   # 300 distinct call sites, each one line written
+                exec(compile("\\n" * line + "hasattr(os, 'fork')", "generated.py", "exec"), namespace)
+        else:
+            children = [subprocess.Popen([sys.executable, __file__, "child"]) for _ in range(6)]
+            print([child.wait() for child in children])
+        """
+    )
+    (tmp_path / "fan.py").write_text(program)
+    result = run_interposed(f"--log.file={log_file}", "fan.py", cwd=tmp_path)
+    assert result.stdout.strip() == "[0, 0, 0, 0, 0, 0]", result.stderr
+    lines = log_file.read_text(encoding="utf-8").splitlines()
+    events = [json.loads(line) for line in lines]  # every line whole
+    pids = {event["pid"] for event in events}
+    assert len(pids) == 6
+    assert len(events) == 6 * 300
+    assert all(sum(1 for e in events if e["pid"] == pid) == 300 for pid in pids)
+    assert set(totals(events).values()) == {1}
+
+
+def test_events_carry_the_context_of_the_run(tmp_path: Path, log_file: Path) -> None:
+    (tmp_path / "c.py").write_text("import os, threading\nt = threading.Thread(target=lambda: hasattr(os, 'fork'), name='worker')\nt.start(); t.join()\n")
+    run_interposed(f"--log.file={log_file}", "--policy", "enforce", "c.py", cwd=tmp_path)
+    [event] = read_events(log_file)
+    assert event["thread"] == "worker" and event["backend"] == "native" and event["policy"] == "enforce"
+    assert str(event["run"]).startswith(f"{event['pid']}-")
+    assert event["ts"].endswith("Z") and event["callsite"]["function"] == "<lambda>"  # type: ignore[index,union-attr]
+
+
+def test_log_level_off_writes_nothing(tmp_path: Path, log_file: Path) -> None:
+    result = run_interposed(f"--log.file={log_file}", "--log.python.compatibility.level=off", "-c", "import os; os.fork")
+    assert result.returncode == 1 and "AttributeError" in result.stderr
+    assert read_events(log_file) == []
+
+
+@pytest.mark.parametrize("backend_option", ["--posix-backend=native"])
+def test_structlog_and_wrapt_are_not_imported_until_an_event_is_written(log_file: Path, backend_option: str) -> None:
+    probe = "import sys; print('structlog' in sys.modules, 'wrapt' in sys.modules); import os; os.stat('.'); hasattr(os, 'fork'); print('structlog' in sys.modules)"
+    result = run_interposed(backend_option, f"--log.file={log_file}", "-c", probe)
+    assert result.stdout.split() == ["False", "False", "True"]

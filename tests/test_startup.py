@@ -1,0 +1,70 @@
+"""Start-up activation: the installed `.pth` line reaches every Python process the environment names."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tests.conftest import read_events, run_interposed, run_python
+
+STATE = "import sys, interpose.compat as c; s = c.current(); print(s and (s.backend, s.policy), 'structlog' in sys.modules)"
+
+
+def test_pth_line_is_installed_beside_the_package() -> None:
+    import interpose
+
+    site_dirs = {str(Path(p)) for p in sys.path if p.endswith("site-packages")}
+    assert any((Path(d) / "interpose.pth").exists() for d in site_dirs), site_dirs
+    assert interpose.__file__
+
+
+def test_environment_activates_a_plain_interpreter(tmp_path: Path) -> None:
+    result = run_python("-c", STATE, env={"INTERPOSE_BACKEND": "native", "INTERPOSE_POLICY": "warn"})
+    assert result.stdout.split() == ["('native',", "'warn')", "False"]
+    assert result.stderr == ""
+
+
+def test_nothing_happens_without_the_variable() -> None:
+    assert run_python("-c", STATE).stdout.split() == ["None", "False"]
+
+
+def test_isolated_children_are_reached_too(tmp_path: Path) -> None:
+    """-I ignores PYTHON* variables and the user site, but not site-packages' .pth files."""
+    result = run_python("-I", "-c", STATE, env={"INTERPOSE_BACKEND": "native"})
+    assert result.stdout.split()[0] == "('native',"
+
+
+def test_bad_setting_is_one_line_on_stderr_and_no_activation() -> None:
+    result = run_python("-c", STATE, env={"INTERPOSE_BACKEND": "native", "INTERPOSE_POLICY": "maybe"})
+    assert result.returncode == 0
+    assert result.stderr == "interpose: not activated: unknown policy 'maybe'; expected enforce or warn\n"
+    assert result.stdout.split()[0] == "None"
+
+
+def test_existing_sitecustomize_still_runs_and_activation_happens_once(tmp_path: Path) -> None:
+    (tmp_path / "sitecustomize.py").write_text(
+        "import interpose.startup\nFIRST = interpose.startup.activate_from_environment()\nprint('site ran', FIRST)\n"
+    )
+    result = run_python("-c", STATE, env={"INTERPOSE_BACKEND": "native", "PYTHONPATH": str(tmp_path)})
+    # the .pth line ran first and activated; sitecustomize still ran, and did not activate again
+    assert result.stdout.splitlines()[0] == "site ran False"
+    assert result.stdout.splitlines()[1].startswith("('native', 'enforce')")
+
+
+def test_command_line_settings_reach_grandchildren_with_their_own_pid(tmp_path: Path, log_file: Path) -> None:
+    (tmp_path / "tree.py").write_text(
+        "import os, subprocess, sys\n"
+        "depth = int(sys.argv[1])\n"
+        "hasattr(os, 'fork')\n"
+        "if depth: subprocess.run([sys.executable, __file__, str(depth - 1)], check=True)\n"
+    )
+    result = run_interposed(f"--log.file={log_file.name}", "--policy=enforce", "tree.py", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    events = read_events(log_file)
+    assert len({event["pid"] for event in events}) == 3
+    assert {(event["policy"], event["limitation"]) for event in events} == {("enforce", "process.fork")}
+
+
+def test_nested_command_line_replaces_the_start_up_activation(tmp_path: Path) -> None:
+    result = run_interposed("--policy=enforce", "-c", STATE, env={"INTERPOSE_BACKEND": "native", "INTERPOSE_POLICY": "warn"})
+    assert result.stdout.split()[:2] == ["('native',", "'enforce')"]
