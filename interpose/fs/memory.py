@@ -329,6 +329,8 @@ class MemoryFileSystem(FileSystem):
         self._utime_node(self._existing(path, follow_symlinks), ns, path)
 
     def truncate(self, path: str, length: int) -> None:
+        if length < 0:
+            raise err(E.EINVAL, path)
         node = self._existing(path)
         if isinstance(node, Dir):
             raise err(E.EISDIR, path)

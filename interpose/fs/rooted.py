@@ -96,7 +96,13 @@ class RootedFileSystem(FileSystem):
 
     def rename(self, src: str, dst: str) -> None:
         try:
-            os.rename(self._entry(src, E.EBUSY), self._entry(dst, E.EBUSY))
+            check_length(src)
+            check_length(dst)
+            snames, sentry = resolve(self._root, src, False)
+            dnames, dentry = resolve(self._root, dst, False)
+            if not (sentry and dentry):  # after both lookups, as Linux
+                raise err(E.EBUSY)
+            os.rename(host_path(self._root, snames), host_path(self._root, dnames))
         except OSError as e:
             raise refile(e, src, dst) from None
 
@@ -114,7 +120,9 @@ class RootedFileSystem(FileSystem):
 
     def link(self, src: str, dst: str, follow_symlinks: bool = True) -> None:
         try:
-            os.link(self._host(src, follow_symlinks), self._entry(dst, E.EEXIST), follow_symlinks=False)
+            real = self._host(src, follow_symlinks)
+            os.lstat(real)  # as link(2): a missing source is reported before anything about dst
+            os.link(real, self._entry(dst, E.EEXIST), follow_symlinks=False)
         except OSError as e:
             raise refile(e, src, dst) from None
 
@@ -137,6 +145,8 @@ class RootedFileSystem(FileSystem):
             raise refile(e, path) from None
 
     def truncate(self, path: str, length: int) -> None:
+        if length < 0:
+            raise err(E.EINVAL, path)
         try:
             fd = os.open(self._host(path), os.O_WRONLY | os.O_NOFOLLOW)
         except OSError as e:
