@@ -12,8 +12,6 @@ __version__ = "0.1.0"
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from interpose.settings import Settings
 
 __all__ = ["activate", "activated", "deactivate", "is_active"]

@@ -26,7 +26,7 @@ class ShimFinder:
     ) -> ModuleSpec | None:
         if fullname not in self.modules:
             return None
-        return ModuleSpec(fullname, self, origin="interpose")
+        return ModuleSpec(fullname, self, origin="interpose")  # type: ignore[arg-type]  # a Loader by protocol
 
     def create_module(self, spec: ModuleSpec) -> ModuleType:
         return self.modules[spec.name]
@@ -37,5 +37,5 @@ class ShimFinder:
     def install_specs(self) -> None:
         """Give each shim module the spec and loader an imported module has."""
         for name, module in self.modules.items():
-            module.__spec__ = ModuleSpec(name, self, origin="interpose")
-            module.__loader__ = self
+            module.__spec__ = ModuleSpec(name, self, origin="interpose")  # type: ignore[arg-type]
+            module.__loader__ = self  # type: ignore[assignment]

@@ -11,6 +11,10 @@ from __future__ import annotations
 import sys
 from types import ModuleType
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 # Modules that must keep the host: interpose itself, and importlib, which loads Python code from the host
 # (GraalPy makes the same exception for its language home).
 _KEEP_HOST_PREFIXES = ("interpose", "shims", "logging_config")
@@ -45,7 +49,7 @@ def _keeps_host(name: str, module: object) -> bool:
     return name in _KEEP_HOST_MODULES or name.split(".", 1)[0] in _KEEP_HOST_PREFIXES
 
 
-def swap_references(mapping: dict[int, tuple[object, object]], skip: list[object]) -> list[Swap]:
+def swap_references(mapping: dict[int, tuple[object, object]], skip: Sequence[object]) -> list[Swap]:
     """Swap, in every module's globals, each object in `mapping` for its replacement."""
     swaps: list[Swap] = []
     skip_ids = {id(module) for module in skip}

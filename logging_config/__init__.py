@@ -14,9 +14,21 @@ from logging_config.sink import AppendOnlyFile, StandardError
 __all__ = ["Recorder", "make_recorder", "parse_level"]
 
 
+TEST_VARIABLE = "INTERPOSE_TEST"
+
+
 def make_recorder(level: str | int = "INFO", log_file: str | None = None) -> Recorder:
-    """Build the recorder for one activation."""
+    """Build the recorder for one activation.
+
+    A process started while a test runs finds the test's id in INTERPOSE_TEST
+    and writes it into its events, so that a child's limitations are the test's.
+    """
+    from interpose.host import os
+
     threshold = parse_level(level)
-    if log_file:
-        return Recorder(threshold, AppendOnlyFile(log_file))
-    return Recorder(threshold, StandardError(), human=True)
+    recorder = (
+        Recorder(threshold, AppendOnlyFile(log_file)) if log_file else Recorder(threshold, StandardError(), human=True)
+    )
+    if os.environ.get(TEST_VARIABLE):
+        recorder.context["test"] = os.environ[TEST_VARIABLE]
+    return recorder

@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     from typing import Any, Protocol
 
     class Sink(Protocol):
-        path: str | None
-
         def write_line(self, line: str) -> None: ...
 
         def close(self) -> None: ...
@@ -122,9 +120,7 @@ class Recorder:
 
         renderer = render_human if self.human else json_renderer()
         processors = [structlog.processors.TimeStamper(fmt="iso", utc=True, key="ts"), order_fields, renderer]
-        return structlog.wrap_logger(
-            _SinkLogger(self.sink), processors=processors, wrapper_class=structlog.BoundLogger
-        )
+        return structlog.wrap_logger(_SinkLogger(self.sink), processors=processors, wrapper_class=structlog.BoundLogger)
 
 
 def _thread_name() -> str:

@@ -42,7 +42,11 @@ def render_human(_logger: object, _name: str, event: MutableMapping[str, Any]) -
 
 
 def json_renderer() -> Any:
-    """structlog's JSON renderer, compact and keeping non-ASCII file names readable."""
+    """structlog's JSON renderer, compact and ASCII-only.
+
+    ASCII-only: a file name holding U+2028 or NEL stays on one line for readers
+    that split on every Unicode line break, and undecodable names survive.
+    """
     import structlog
 
-    return structlog.processors.JSONRenderer(separators=(",", ":"), ensure_ascii=False)
+    return structlog.processors.JSONRenderer(separators=(",", ":"))

@@ -26,7 +26,7 @@ def _os_code(host_os: ModuleType) -> CodeType:
     import _imp
 
     if _imp.is_frozen("os"):
-        return _imp.get_frozen_object("os")  # type: ignore[no-any-return]
+        return _imp.get_frozen_object("os")
     from importlib.machinery import SourceFileLoader
 
     path = host_os.__file__

@@ -28,8 +28,10 @@ def _os_objects() -> dict[int, object]:
 def _snapshot() -> dict[str, dict[str, int]]:
     """Where each host os object is held: module globals, sys.modules and sys.meta_path."""
     watched = _os_objects()
-    snapshot = {name: {key: id(value) for key, value in list(vars(module).items()) if id(value) in watched}
-                for name, module in list(sys.modules.items()) if module is not None and hasattr(module, "__dict__")}  # fmt: skip
+    snapshot = {}
+    for name, module in list(sys.modules.items()):
+        if module is not None and hasattr(module, "__dict__"):
+            snapshot[name] = {key: id(value) for key, value in list(vars(module).items()) if id(value) in watched}
     snapshot["<sys.modules>"] = {name: id(module) for name, module in sys.modules.items()}
     snapshot["<meta_path>"] = {str(index): id(finder) for index, finder in enumerate(sys.meta_path)}
     return snapshot
@@ -172,7 +174,8 @@ def test_os_module_functions_work_over_the_shims(tmp_path: Path) -> None:
         with os.popen("echo hello") as pipe:
             echoed = pipe.read()
         os.removedirs("a/b/c")
-        print(json.dumps([walked, fwalked, echoed, os.path.exists("a/b/c"), os.getenv("HOME") == os.environ.get("HOME")]))
+        same_home = os.getenv("HOME") == os.environ.get("HOME")
+        print(json.dumps([walked, fwalked, echoed, os.path.exists("a/b/c"), same_home]))
         """
     )
     (tmp_path / "w.py").write_text(program)

@@ -13,8 +13,9 @@ from tests.conftest import read_events, run_interposed, run_python
 PROBE = textwrap.dedent(
     """
     import sys, json
+    main_is_self = sys.modules["__main__"].__dict__ is globals()
     print(json.dumps({"argv": sys.argv, "path0": sys.path[0], "name": __name__,
-                      "file": globals().get("__file__"), "main_is_self": sys.modules["__main__"].__dict__ is globals()}))
+                      "file": globals().get("__file__"), "main_is_self": main_is_self}))
     """
 )
 
@@ -185,4 +186,7 @@ def test_without_a_log_file_events_are_human_lines_on_stderr(tmp_path: Path) -> 
     result = run_interposed("f.py", cwd=tmp_path)
     assert result.returncode == 1
     assert "AttributeError: module 'os' has no attribute 'fork'" in result.stderr
-    assert f"INFO: process.fork: os.fork does not exist on GraalPy [os.fork, enforce: raised] at {tmp_path / 'f.py'}:2" in result.stderr
+    assert (
+        f"INFO: process.fork: os.fork does not exist on GraalPy [os.fork, enforce: raised] at {tmp_path / 'f.py'}:2"
+        in result.stderr
+    )

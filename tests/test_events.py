@@ -23,9 +23,16 @@ hasattr(os, "fork")
 
 @pytest.mark.parametrize(
     "ending, status",
-    [("", 0), ("sys.exit(4)", 4), ("raise ValueError('late')", 1), ("import threading; threading.Thread(target=lambda: [hasattr(os, 'fork') for _ in range(5)]).start()", 0)],
+    [
+        ("", 0),
+        ("sys.exit(4)", 4),
+        ("raise ValueError('late')", 1),
+        ("import threading; threading.Thread(target=lambda: [hasattr(os, 'fork') for _ in range(5)]).start()", 0),
+    ],
 )
-def test_each_call_site_once_then_its_exact_total_at_exit(tmp_path: Path, log_file: Path, ending: str, status: int) -> None:
+def test_each_call_site_once_then_its_exact_total_at_exit(
+    tmp_path: Path, log_file: Path, ending: str, status: int
+) -> None:
     (tmp_path / "hits.py").write_text(textwrap.dedent(HITS) + ending + "\n")
     result = run_interposed(f"--log.file={log_file}", "hits.py", cwd=tmp_path)
     assert result.returncode == status
@@ -65,7 +72,11 @@ def test_many_processes_append_to_one_file_without_interleaving(tmp_path: Path, 
 
 
 def test_events_carry_the_context_of_the_run(tmp_path: Path, log_file: Path) -> None:
-    (tmp_path / "c.py").write_text("import os, threading\nt = threading.Thread(target=lambda: hasattr(os, 'fork'), name='worker')\nt.start(); t.join()\n")
+    (tmp_path / "c.py").write_text(
+        "import os, threading\n"
+        "t = threading.Thread(target=lambda: hasattr(os, 'fork'), name='worker')\n"
+        "t.start(); t.join()\n"
+    )
     run_interposed(f"--log.file={log_file}", "--policy", "enforce", "c.py", cwd=tmp_path)
     [event] = read_events(log_file)
     assert event["thread"] == "worker" and event["backend"] == "native" and event["policy"] == "enforce"
@@ -74,13 +85,18 @@ def test_events_carry_the_context_of_the_run(tmp_path: Path, log_file: Path) -> 
 
 
 def test_log_level_off_writes_nothing(tmp_path: Path, log_file: Path) -> None:
-    result = run_interposed(f"--log.file={log_file}", "--log.python.compatibility.level=off", "-c", "import os; os.fork")
+    result = run_interposed(
+        f"--log.file={log_file}", "--log.python.compatibility.level=off", "-c", "import os; os.fork"
+    )
     assert result.returncode == 1 and "AttributeError" in result.stderr
     assert read_events(log_file) == []
 
 
 @pytest.mark.parametrize("backend_option", ["--posix-backend=native"])
 def test_structlog_and_wrapt_are_not_imported_until_an_event_is_written(log_file: Path, backend_option: str) -> None:
-    probe = "import sys; print('structlog' in sys.modules, 'wrapt' in sys.modules); import os; os.stat('.'); hasattr(os, 'fork'); print('structlog' in sys.modules)"
+    probe = (
+        "import sys; print('structlog' in sys.modules, 'wrapt' in sys.modules); import os; os.stat('.');"
+        "hasattr(os, 'fork'); print('structlog' in sys.modules)"
+    )
     result = run_interposed(backend_option, f"--log.file={log_file}", "-c", probe)
     assert result.stdout.split() == ["False", "False", "True"]

@@ -51,7 +51,10 @@ def test_fork_works_under_warn_and_is_still_logged(tmp_path: Path, log_file: Pat
     assert out.strip() == "7"
     [event] = events
     assert (event["limitation"], event["outcome"], event["policy"], event["callsite"]["line"]) == (  # type: ignore[index]
-        "process.fork", "allowed", "warn", 3,
+        "process.fork",
+        "allowed",
+        "warn",
+        3,
     )
 
 
@@ -61,12 +64,12 @@ def test_fork_reference_taken_before_activation_is_refused_under_enforce(tmp_pat
     from interpose.host import os as host_os
     interpose.deactivate()
     early_fork = host_os.fork          # a reference held from before activation
-    interpose.activate(backend="native", log_file=%r)
+    interpose.activate(backend="native", log_file=LOG_FILE)
     try:
         early_fork()
     except RuntimeError as error:
         print(type(error).__name__, error)
-    """ % str(log_file)
+    """.replace("LOG_FILE", repr(str(log_file)))
     out, events = _run(tmp_path, tmp_path / "ignored.jsonl", program)
     assert out.strip() == "BypassRefused os.fork is not available on GraalPy (reached around interpose's shims)"
     [event] = read_events(log_file)
@@ -97,7 +100,8 @@ def test_preexec_fn_runs_under_warn_and_is_logged(tmp_path: Path, log_file: Path
     out, events = _run(tmp_path, log_file, PREEXEC, "--policy=warn")
     assert out.splitlines() == ["ran", "True"]
     assert [(e["limitation"], e["outcome"]) for e in events if e["pid"] == events[0]["pid"]][0] == (
-        "subprocess.preexec_fn", "allowed",
+        "subprocess.preexec_fn",
+        "allowed",
     )
 
 
@@ -114,7 +118,9 @@ def test_umask_argument_is_dropped_under_enforce(tmp_path: Path, log_file: Path,
     assert out.strip() == expected
     [event] = events
     assert (event["limitation"], event["level"], event["outcome"]) == (
-        "subprocess.umask_ignored", "FINE", "ignored" if policy == "enforce" else "allowed",
+        "subprocess.umask_ignored",
+        "FINE",
+        "ignored" if policy == "enforce" else "allowed",
     )
     assert event["detail"] == {"value": "63"}
 

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from tests.conftest import read_events, run_interposed, run_python
 
-STATE = "import sys, interpose.compat as c; s = c.current(); print(s and (s.backend, s.policy), 'structlog' in sys.modules)"
+STATE = (
+    "import sys, interpose.compat as c; s = c.current(); print(s and (s.backend, s.policy), 'structlog' in sys.modules)"
+)
 
 
 def test_pth_line_is_installed_beside_the_package() -> None:
@@ -66,5 +68,7 @@ def test_command_line_settings_reach_grandchildren_with_their_own_pid(tmp_path: 
 
 
 def test_nested_command_line_replaces_the_start_up_activation(tmp_path: Path) -> None:
-    result = run_interposed("--policy=enforce", "-c", STATE, env={"INTERPOSE_BACKEND": "native", "INTERPOSE_POLICY": "warn"})
+    result = run_interposed(
+        "--policy=enforce", "-c", STATE, env={"INTERPOSE_BACKEND": "native", "INTERPOSE_POLICY": "warn"}
+    )
     assert result.stdout.split()[:2] == ["('native',", "'enforce')"]

@@ -82,8 +82,7 @@ _ENTRIES: tuple[Limitation, ...] = (
         enforce="raised",
         warn="allowed",
         message="preexec_fn not supported",
-        fact="GraalPy's fork_exec raises RuntimeError('preexec_fn not supported') on both backends "
-        "(graalpython #393)",
+        fact="GraalPy's fork_exec raises RuntimeError('preexec_fn not supported') on both backends (graalpython #393)",
     ),
     _ignored_fork_exec_argument("gid", "group"),
     _ignored_fork_exec_argument("extra_groups", "extra_groups"),
@@ -92,4 +91,3 @@ _ENTRIES: tuple[Limitation, ...] = (
 )
 
 CATALOG: dict[str, Limitation] = {entry.id: entry for entry in _ENTRIES}
-

@@ -39,9 +39,9 @@ def render_json() -> str:
 def render_text() -> str:
     rows = [("ID", "LEVEL", "BACKENDS", "ENFORCE", "WARN", "MESSAGE")]
     for entry in CATALOG.values():
-        rows.append(
-            (entry.id, entry.level_name, ",".join(entry.backends), entry.enforce, entry.warn, entry.message)
-        )
+        rows.append((entry.id, entry.level_name, ",".join(entry.backends), entry.enforce, entry.warn, entry.message))
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]) - 1)]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1] for row in rows]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1] for row in rows
+    ]
     return "\n".join(line.rstrip() for line in lines) + "\n"

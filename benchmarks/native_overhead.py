@@ -1,0 +1,85 @@
+"""Native backend: start-up and an os-heavy workload, interposed against plain CPython, in one run.
+
+    python benchmarks/native_overhead.py [--rounds 15]
+
+Targets (issue 2): `python -m interpose -c pass` at most 2.0x `python -c pass`;
+the os-heavy workload under the native backend at most 1.05x plain CPython.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import compile_package, interleaved_medians, print_ratio, wall_time  # noqa: E402
+
+WORKLOAD = r"""
+import os, sys, time
+root = sys.argv[1]
+names = [os.path.join(root, f"f{i:03d}") for i in range(200)]
+if not os.path.exists(names[0]):
+    os.makedirs(os.path.join(root, "sub", "deeper"), exist_ok=True)
+    for name in names:
+        with open(name, "wb") as f:
+            f.write(b"x" * 100)
+started = time.perf_counter()
+for _ in range(25):
+    for name in names:
+        os.stat(name)
+        fd = os.open(name, os.O_RDONLY)
+        os.read(fd, 100)
+        os.close(fd)
+    for _ in range(20):
+        os.listdir(root)
+        for entry in os.scandir(root):
+            entry.is_file()
+        for _ in os.walk(root):
+            pass
+print(time.perf_counter() - started)
+"""
+
+
+def workload_seconds(command: list[str], root: str) -> float:
+    output = subprocess.run([*command, "-c", WORKLOAD, root], check=True, capture_output=True, text=True).stdout
+    return float(output.split()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    compile_package()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTERPOSE_")}
+    plain = [sys.executable]
+    interposed = [sys.executable, "-m", "interpose", "--posix-backend=native"]
+    startup = interleaved_medians(
+        {"python -c pass": lambda: wall_time([*plain, "-c", "pass"], env),
+         "python -m interpose -c pass": lambda: wall_time([*interposed, "-c", "pass"], env)},
+        args.rounds * 2,
+    )  # fmt: skip
+    print_ratio("start-up (median wall time)", {k: v * 1e3 for k, v in startup.items()}, "python -c pass", "ms",
+                "interposed at most 2.0x")  # fmt: skip
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as root:
+        workload = interleaved_medians(
+            {"plain CPython": lambda: workload_seconds(plain, root),
+             "interposed, native backend": lambda: workload_seconds(interposed, root)},
+            args.rounds,
+        )  # fmt: skip
+    print_ratio("os-heavy workload: stat, open/read/close, listdir, scandir, walk (median)",
+                workload, "plain CPython", "s", "native backend at most 1.05x")  # fmt: skip
+    ratios = {
+        "startup_ratio": startup["python -m interpose -c pass"] / startup["python -c pass"],
+        "workload_ratio": workload["interposed, native backend"] / workload["plain CPython"],
+    }
+    print(json.dumps(ratios))
+
+
+if __name__ == "__main__":
+    main()
