@@ -13,7 +13,8 @@ The lower layer is wrapped read-only, so a bug here cannot write to it.  A lower
 directory is read once, when first looked at: later changes by other processes
 to a directory already seen are not reflected (as overlayfs says is undefined).
 Lower files keep their inode numbers and device, so sameness checks
-(``os.path.samefile``) hold across copy-up.  ``overlay:DIR`` roots the lower
+(``os.path.samefile``) hold across copy-up, and the names of a lower hard link
+stay one node (a write through one is seen through the others, unlike overlayfs).  ``overlay:DIR`` roots the lower
 layer at DIR, through the ``rooted`` provider.
 """
 
@@ -34,12 +35,16 @@ class OverlayFileSystem(MemoryFileSystem):
     def __init__(self, lower: FileSystem | None = None) -> None:
         self.lower: FileSystem = ReadOnlyFileSystem(lower if lower is not None else HostFileSystem())
         super().__init__()
+        self._linked: dict[tuple[int, int], Node] = {}
         self._root = self._from_lower(self.lower.stat("/"), "/", None)  # type: ignore[assignment]
 
     def _from_lower(self, st: os.stat_result, path: str, parent: Dir | None) -> Node:
         """A node standing for the lower entry at ``path``, its contents left below."""
         mode = st.st_mode
         node: Node
+        key = (st.st_dev, st.st_ino)
+        if key in self._linked:
+            return self._linked[key]
         if S.S_ISDIR(mode):
             node = Dir(self, 0, parent)
             node.lower = path
@@ -53,6 +58,8 @@ class OverlayFileSystem(MemoryFileSystem):
         node.mode, node.ino, node.dev, node.nlink = mode, st.st_ino, st.st_dev, st.st_nlink
         node.uid, node.gid = st.st_uid, st.st_gid
         node.atime, node.mtime, node.ctime = st.st_atime_ns, st.st_mtime_ns, st.st_ctime_ns
+        if st.st_nlink > 1 and not S.S_ISDIR(mode):
+            self._linked[key] = node  # the other names of a lower hard link are the same node
         return node
 
     def _entries(self, d: Dir) -> dict[str, Node]:

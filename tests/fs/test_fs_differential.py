@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from fsdiff import Target, outcome, same
+
+from interpose.fs.host import HostFileSystem
+from interpose.fs.overlay import OverlayFileSystem
+from interpose.fs.rooted import RootedFileSystem
 
 W = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
 A = os.O_WRONLY | os.O_CREAT | os.O_APPEND
@@ -96,3 +102,38 @@ def test_root_cannot_be_removed(targets: list[Target], op: str, args: tuple[str,
         t.mkdir("/d")
         result = outcome(lambda t=t: getattr(t, op)(*args))
         assert result[0] == ("ok" if code is None else "err") and (code is None or result[1] == code), t.name
+
+
+def _populate(base: Path) -> None:
+    """A lower tree with something of every kind to copy up, shadow and rename."""
+    (base / "a" / "b").mkdir(parents=True)
+    (base / "f").write_bytes(b"lower f")
+    (base / "a" / "g").write_bytes(b"lower g")
+    (base / "a" / "b" / "deep").write_bytes(b"deep")
+    (base / "d").mkdir()
+    (base / "e").mkdir()
+    (base / "sl").symlink_to("a")
+    (base / "dangle").symlink_to("nowhere")
+    os.link(base / "f", base / "hard")
+    os.chmod(base / "a" / "g", 0o600)
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_overlay_on_a_populated_tree(tmp_path: Path, scenario: str) -> None:
+    """overlay:DIR must act like the host on a copy of DIR, and DIR must not change."""
+    lower, copy = tmp_path / "lower", tmp_path / "copy"
+    lower.mkdir()
+    _populate(lower)
+    shutil.copytree(lower, copy, symlinks=True)
+    os.unlink(copy / "hard")
+    os.link(copy / "f", copy / "hard")
+    before = sorted((str(p), p.lstat().st_mtime_ns) for p in lower.rglob("*"))
+    targets = [Target("host", HostFileSystem(), str(copy)),
+               Target("overlay", OverlayFileSystem(RootedFileSystem(str(lower))))]
+    for op in ["/", "/a", "/a/b", "/sl/b"]:
+        same(targets, "listdir", op)
+    for op, *args in SCENARIOS[scenario] + [("read", "/a/g"), ("read", "/sl/b/deep"), ("rmdir", "/a"),
+                                            ("rename", "/e", "/d"), ("stat", "/hard"), ("listdir", "/")]:
+        same(targets, str(op), *args)
+    assert sorted((str(p), p.lstat().st_mtime_ns) for p in lower.rglob("*")) == before
+    assert (lower / "f").read_bytes() == b"lower f"
