@@ -107,7 +107,7 @@ class ProvidersAgree(RuleBasedStateMachine):
 
 
 ProvidersAgree.TestCase.settings = settings(
-    max_examples=int(os.environ.get("FS_STATEFUL_EXAMPLES", "120")), stateful_step_count=30,
+    max_examples=int(os.environ.get("FS_STATEFUL_EXAMPLES", "300")), stateful_step_count=30,
     deadline=None, suppress_health_check=[HealthCheck.too_slow],
 )
 TestProvidersAgree = ProvidersAgree.TestCase
