@@ -150,7 +150,11 @@ def main(argv: list[str]) -> int:
     except SyntaxError as error:
         runner.report_uncaught(error)
         return 1
-    _activate(settings)
+    try:
+        _activate(settings)
+    except OSError as error:
+        sys.stderr.write(f"{PROG}: error: cannot write the log file: {error}\n")
+        return 2
     return run()
 
 

@@ -55,6 +55,7 @@ class Recorder:
         self.sink = sink
         self.human = human
         self.context: dict[str, str] = {}  # extra fields, part of the key (the pytest plugin's test id)
+        self.lost = 0  # lines that could not be written
         self._logger: Any = None
         self._start_run()
         atexit.register(self.flush_totals)
@@ -111,7 +112,18 @@ class Recorder:
     def _write(self, event: dict[str, Any], *, count: int, final: bool) -> None:
         if self._logger is None:
             self._logger = self._build_logger()
-        self._logger.msg(**event, count=count, final=final)
+        try:
+            self._logger.msg(**event, count=count, final=final)
+        except OSError as error:  # the program removed the log's directory, filled the disk, ...
+            self._report_lost(error)
+
+    def _report_lost(self, error: OSError) -> None:
+        """Say once, on stderr, that events are being lost; never break the program being observed."""
+        self.lost += 1
+        if self.lost == 1:
+            import sys
+
+            sys.stderr.write(f"interpose: cannot write compatibility events: {error}\n")
 
     def _build_logger(self) -> Any:
         import structlog

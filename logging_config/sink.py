@@ -2,7 +2,10 @@
 
 A file is opened with O_APPEND and every line is handed to one write(2), so the
 lines of several processes appending to the same file never interleave.  The
-host's own posix functions are used: the shims may be active while we write.
+file is opened for each line and closed again: no descriptor of ours stays open
+for the program to close, dup2 over or inherit (the CPython tests do all three),
+and lines are rare (one per call site).  The host's own posix functions are
+used: the shims may be active while we write.
 """
 
 from __future__ import annotations
@@ -15,21 +18,24 @@ from interpose.host import os
 class AppendOnlyFile:
     """A JSON-lines file shared by every process of a run."""
 
+    FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC
+
     def __init__(self, path: str) -> None:
-        self.path = os.fspath(path)
-        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC
-        self._fd = os.open(self.path, flags, 0o644)
+        self.path = os.path.join(os.getcwd(), os.fspath(path))
+        os.close(os.open(self.path, self.FLAGS, 0o644))  # fail now, at activation, if it cannot be written
 
     def write_line(self, line: str) -> None:
         data = (line + "\n").encode("utf-8", "backslashreplace")
-        written = os.write(self._fd, data)
-        while written < len(data):  # only on a full disk or a signal; keep the rest together
-            written += os.write(self._fd, data[written:])
+        fd = os.open(self.path, self.FLAGS, 0o644)
+        try:
+            written = os.write(fd, data)
+            while written < len(data):  # only on a full disk or a signal; keep the rest together
+                written += os.write(fd, data[written:])
+        finally:
+            os.close(fd)
 
     def close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
+        """Nothing stays open between lines."""
 
 
 class StandardError:

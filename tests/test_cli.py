@@ -190,3 +190,13 @@ def test_without_a_log_file_events_are_human_lines_on_stderr(tmp_path: Path) -> 
         f"INFO: process.fork: os.fork does not exist on GraalPy [os.fork, enforce: raised] at {tmp_path / 'f.py'}:2"
         in result.stderr
     )
+
+
+def test_limitations_document_is_generated_from_the_catalog() -> None:
+    """docs/limitations.md must be regenerated when the catalog changes."""
+    from interpose.compat.listing import render_markdown
+
+    document = Path(__file__).resolve().parent.parent / "docs" / "limitations.md"
+    assert document.read_text(encoding="utf-8") == render_markdown(), (
+        "docs/limitations.md is stale: python -m interpose limitations --format markdown > docs/limitations.md"
+    )

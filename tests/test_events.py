@@ -100,3 +100,26 @@ def test_structlog_and_wrapt_are_not_imported_until_an_event_is_written(log_file
     )
     result = run_interposed(backend_option, f"--log.file={log_file}", "-c", probe)
     assert result.stdout.split() == ["False", "False", "True"]
+
+
+def test_unwritable_log_file_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_interposed(f"--log.file={tmp_path / 'missing-dir' / 'e.jsonl'}", "-c", "print('ran')")
+    assert result.returncode == 2 and result.stdout == ""
+    assert "cannot write the log file" in result.stderr and "No such file or directory" in result.stderr
+
+
+def test_log_lost_during_the_run_is_said_once_and_the_program_goes_on(tmp_path: Path) -> None:
+    directory = tmp_path / "logs"
+    directory.mkdir()
+    program = textwrap.dedent(
+        f"""
+        import os, shutil
+        shutil.rmtree({str(directory)!r})
+        for _ in range(3):
+            hasattr(os, "fork"); hasattr(os, "forkpty")
+        print("still running")
+        """
+    )
+    result = run_interposed(f"--log.file={directory / 'e.jsonl'}", "-c", program)
+    assert result.returncode == 0 and result.stdout.strip() == "still running"
+    assert result.stderr.count("interpose: cannot write compatibility events") == 1

@@ -1,0 +1,18 @@
+"""CPython's own regression tests, plain and interposed (a fast subset; `python -m tests.regrtest_harness`
+runs the whole list by hand)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.regrtest_harness import FAST_MODULES, compare
+
+
+@pytest.mark.parametrize("module", FAST_MODULES)
+def test_native_backend_keeps_cpythons_passes(module: str, tmp_path: Path) -> None:
+    comparison = compare(module, "native", tmp_path)
+    assert comparison.plain.passed, "the plain run passed nothing: the harness is broken"
+    assert comparison.warn_differs == set(), "under warn the passing tests must be plain CPython's"
+    assert comparison.unexplained == [], "under enforce every lost test must have hit a logged limitation"
