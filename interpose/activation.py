@@ -54,7 +54,9 @@ def _make_backend(settings: Settings) -> Backend:
         from interpose.backends.native import NativeBackend
 
         return NativeBackend(settings.policy)
-    raise NotImplementedError("the emulated 'java' POSIX backend is not available yet; use backend='native'")
+    from interpose.backends.emulated import EmulatedBackend
+
+    return EmulatedBackend(settings.policy, settings.fs)
 
 
 def _host_posixsubprocess() -> ModuleType:
@@ -75,7 +77,7 @@ def activate(settings: Settings) -> Activation:
     activation = Activation(settings, backend)
     host_subprocess = _host_posixsubprocess()
     shim_posix = build_posix(backend, host_posix)
-    shim_os = build_os(shim_posix, host_os, backend.absent())
+    shim_os = build_os(shim_posix, host_os, backend.absent_from_os())
     shim_subprocess = build_posixsubprocess(backend, host_subprocess)
     activation.modules = {"posix": shim_posix, "os": shim_os, "_posixsubprocess": shim_subprocess}
     hosts = {"posix": host_posix, "os": host_os, "_posixsubprocess": host_subprocess}
@@ -90,15 +92,10 @@ def activate(settings: Settings) -> Activation:
     activation.mapping = rebinding.replacement_map([(hosts[name], activation.modules[name]) for name in SHIMMED])
     skip = [*hosts.values(), *activation.modules.values()]
     activation.swaps = rebinding.swap_references(activation.mapping, skip)
-    audit.watch({f"os.{name}": limitation for name, limitation in _watched_functions(backend).items()})
+    activation.swaps.extend(rebinding.override_globals(backend.module_overrides()))
+    audit.watch(backend.audit_watches())
     _active = activation
     return activation
-
-
-def _watched_functions(backend: Backend) -> dict[str, str]:
-    from interpose.backends.native import MISSING_FUNCTIONS
-
-    return MISSING_FUNCTIONS if backend.name in ("native", "java") else {}
 
 
 def deactivate() -> Settings | None:

@@ -77,3 +77,16 @@ def undo_swaps(swaps: list[Swap]) -> None:
 def reversed_map(mapping: dict[int, tuple[object, object]]) -> dict[int, tuple[object, object]]:
     """shim object -> host object, for modules imported while the shims were active."""
     return {id(shim): (shim, host) for host, shim in mapping.values()}
+
+
+def override_globals(overrides: dict[tuple[str, str], object]) -> list[Swap]:
+    """Set module globals a backend needs changed ((module, name) -> value), for modules already imported."""
+    swaps: list[Swap] = []
+    for (module_name, name), value in overrides.items():
+        module = sys.modules.get(module_name)
+        if module is None or name not in vars(module):
+            continue
+        namespace = vars(module)
+        swaps.append((namespace, name, namespace[name], value))
+        namespace[name] = value
+    return swaps

@@ -31,8 +31,11 @@ FAST_MODULES = ("test_posixpath", "test_genericpath", "test_stat", "test_glob")
 class ModuleRun:
     """Outcomes of one module under one configuration, and the events it logged."""
 
-    def __init__(self, outcomes: dict[str, str], events: list[dict[str, object]], seconds: float) -> None:
+    def __init__(
+        self, outcomes: dict[str, str], skip_reasons: dict[str, str], events: list[dict[str, object]], seconds: float
+    ) -> None:
         self.outcomes = outcomes
+        self.skip_reasons = skip_reasons
         self.events = events
         self.seconds = seconds
 
@@ -41,14 +44,28 @@ class ModuleRun:
         return {test for test, outcome in self.outcomes.items() if outcome in ("ok", "xfail")}
 
     def limitations_of(self, test: str) -> set[str]:
-        return {str(event["limitation"]) for event in self.events if event.get("test") == test}
+        """The limitations `test` hit while it ran, or that made it skip.
+
+        A skip decided at import time (`support.requires_fork()` looks at
+        `os.fork` when test.support is imported) is the test's when its reason
+        names the function of a limitation logged in the run.
+        """
+        hit = {str(event["limitation"]) for event in self.events if event.get("test") == test}
+        reason = self.skip_reasons.get(test, "").lower()
+        if reason:
+            for event in self.events:
+                name = str(event["function"]).rsplit(".", 1)[-1].lower()
+                if name and name in reason:
+                    hit.add(f"{event['limitation']} (skip)")
+        return hit
 
 
 def run_module(module: str, interpose_args: list[str] | None, workdir: Path) -> ModuleRun:
     """Run `module` plain (interpose_args None) or through `python -m interpose` with those options."""
     name = "plain" if interpose_args is None else "-".join(arg.split("=")[-1] for arg in interpose_args)
     out, log = workdir / f"{module}.{name}.json", workdir / f"{module}.{name}.jsonl"
-    prefix = [] if interpose_args is None else ["-m", "interpose", *interpose_args, f"--log.file={log}"]
+    logging = ["--log.python.compatibility.level=ALL", f"--log.file={log}"]
+    prefix = [] if interpose_args is None else ["-m", "interpose", *interpose_args, *logging]
     started = time.perf_counter()
     completed = subprocess.run(
         [sys.executable, *prefix, WORKER, module, str(out)], cwd=workdir,
@@ -57,9 +74,9 @@ def run_module(module: str, interpose_args: list[str] | None, workdir: Path) -> 
     seconds = time.perf_counter() - started
     if not out.exists():
         raise RuntimeError(f"{module} ({name}) wrote no results:\n{completed.stderr[-3000:]}")
-    outcomes = json.loads(out.read_text(encoding="utf-8"))
+    results = json.loads(out.read_text(encoding="utf-8"))
     events = [json.loads(line) for line in log.read_text(encoding="utf-8").split("\n") if line] if log.exists() else []
-    return ModuleRun(outcomes, events, seconds)
+    return ModuleRun(results["outcomes"], results["skip-reasons"], events, seconds)
 
 
 class Comparison:

@@ -1,5 +1,8 @@
 """Run one CPython regression-test module with unittest and write each test's outcome as JSON.
 
+The output maps each test id to its outcome, and holds the reason of every skip
+under the key "skip-reasons" (a test skipped because `os.fork` is missing says so).
+
 Run plain (`python tests/regrtest_worker.py test_os out.json`) or interposed
 (`python -m interpose ... tests/regrtest_worker.py test_os out.json`).  While a
 test runs, its id is the `test` field of every event, in this process
@@ -22,6 +25,7 @@ class RecordingResult(unittest.TestResult):
     def __init__(self) -> None:
         super().__init__()
         self.outcomes: dict[str, str] = {}
+        self.skip_reasons: dict[str, str] = {}
 
     def startTest(self, test: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
         super().startTest(test)
@@ -44,6 +48,7 @@ class RecordingResult(unittest.TestResult):
 
     def addSkip(self, test: unittest.TestCase, reason: str) -> None:  # noqa: N802
         self.outcomes[test.id()] = "skipped"
+        self.skip_reasons[test.id()] = reason
 
     def addExpectedFailure(self, test: unittest.TestCase, err: object) -> None:  # noqa: N802
         self.outcomes[test.id()] = "xfail"
@@ -83,7 +88,7 @@ def main(module: str, out_path: str) -> int:
             result.outcomes[test.id()] = "error"
         sys.stderr.write(f"--- {test.id()}\n{trace}\n")
     with open(out_path, "w", encoding="utf-8") as out:
-        json.dump(result.outcomes, out)
+        json.dump({"outcomes": result.outcomes, "skip-reasons": result.skip_reasons}, out)
     return 0
 
 

@@ -144,3 +144,20 @@ def test_functions_without_limitations_behave_as_cpython(tmp_path: Path, log_fil
     out, events = _run(tmp_path, log_file, program)
     assert out.splitlines() == ["3 0o640 ['f'] ['f']", "42"]
     assert events == []
+
+
+def test_spawn_family_is_absent_with_fork_and_logged(tmp_path: Path, log_file: Path) -> None:
+    program = """
+    import os
+    print(hasattr(os, "spawnv"), hasattr(os, "P_WAIT"))
+    """
+    out, events = _run(tmp_path, log_file, program)
+    assert out.strip() == "False False"
+    assert [(e["limitation"], e["count"], e["final"]) for e in events] == [
+        ("process.spawn", 1, False),
+        ("process.spawn", 2, True),  # the same call site, hit twice: spawnv, then P_WAIT
+    ]
+    assert events[0]["function"] == "os.spawnv"
+    out, events = _run(tmp_path, tmp_path / "warn.jsonl", "import os\nprint(os.spawnv(os.P_WAIT, '/bin/true', ['true']))\n",
+                       "--policy=warn")  # fmt: skip
+    assert out.strip() == "0"

@@ -9,6 +9,14 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from interpose.audit import Watch, missing_function
+
+# Functions GraalPy does not define on either backend, and the limitation an access to each one hits.
+MISSING_FUNCTIONS = {"fork": "process.fork", "forkpty": "process.forkpty"}
+# What os.py defines only when posix has fork.
+SPAWN_NAMES = ("spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe",
+               "P_WAIT", "P_NOWAIT", "P_NOWAITO")  # fmt: skip
+
 
 class Backend:
     """Base class: the host's modules unchanged."""
@@ -27,8 +35,27 @@ class Backend:
         return dict(vars(host_module))
 
     def absent(self) -> dict[str, str]:
-        """Names deliberately missing from `posix`/`os`, each with the limitation an access hits."""
+        """Names deliberately missing from `posix`, each with the limitation an access hits."""
         return {}
+
+    def absent_from_os(self) -> dict[str, str]:
+        """Names missing from `os`: those of `posix`, and what os.py defines only over them."""
+        missing = dict(self.absent())
+        if "fork" in missing:
+            missing.update(dict.fromkeys(SPAWN_NAMES, "process.spawn"))
+        return missing
+
+    def module_overrides(self) -> dict[tuple[str, str], object]:
+        """Globals of already-imported stdlib modules that must change while this backend is active."""
+        return {}
+
+    def audit_watches(self) -> dict[str, Watch]:
+        """Audit events that reveal a call around the shims, and what each one hits.
+
+        GraalPy has no fork on either backend: reached around the shims it is
+        refused under enforce, and under warn (where the shims keep it) every call is logged.
+        """
+        return {f"os.{name}": missing_function(limitation) for name, limitation in MISSING_FUNCTIONS.items()}
 
     def close(self) -> None:
         """Release what the backend holds (deactivation)."""

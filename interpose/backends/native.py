@@ -8,16 +8,13 @@ logs each call), and `fork_exec` refuses `preexec_fn` and drops credentials.
 
 from __future__ import annotations
 
-from interpose.backends.base import Backend
+from interpose.backends.base import MISSING_FUNCTIONS, Backend
 from interpose.backends.fork_exec import limited_fork_exec
 from interpose.compat import ENFORCE
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import ModuleType
-
-# Functions GraalPy does not define, and the limitation an access to each one hits.
-MISSING_FUNCTIONS = {"fork": "process.fork", "forkpty": "process.forkpty"}
 
 
 class NativeBackend(Backend):
@@ -36,3 +33,4 @@ class NativeBackend(Backend):
 
     def absent(self) -> dict[str, str]:
         return MISSING_FUNCTIONS if self.policy == ENFORCE else {}
+

@@ -76,6 +76,15 @@ _ENTRIES: tuple[Limitation, ...] = (
     _missing_function("fork", "graalpython #374"),
     _missing_function("forkpty", "graalpython #374: pty.fork falls back to os.fork"),
     Limitation(
+        id="process.spawn",
+        backends=BOTH,
+        level=levels.INFO,
+        enforce="raised",
+        warn="allowed",
+        message="os.spawn* and os.P_WAIT/P_NOWAIT/P_NOWAITO do not exist on GraalPy",
+        fact="os.py defines the spawn family only over os.fork, which GraalPy lacks: AttributeError",
+    ),
+    Limitation(
         id="subprocess.preexec_fn",
         backends=BOTH,
         level=levels.INFO,
@@ -91,3 +100,15 @@ _ENTRIES: tuple[Limitation, ...] = (
 )
 
 CATALOG: dict[str, Limitation] = {entry.id: entry for entry in _ENTRIES}
+
+
+def _add_java_entries() -> None:
+    from interpose.compat.catalog_java import JAVA_ENTRIES
+
+    for entry in JAVA_ENTRIES:
+        if entry.id in CATALOG:
+            raise ValueError(f"limitation {entry.id!r} is in the catalog twice")
+        CATALOG[entry.id] = entry
+
+
+_add_java_entries()

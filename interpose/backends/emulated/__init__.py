@@ -1,0 +1,96 @@
+"""The emulated (`java`) backend: GraalPy's EmulatedPosixSupport, over a FileSystem provider.
+
+It keeps the process state the OS would keep (fd table, cwd, umask, children;
+see process.py) and builds the shim posix from the functions in fileops,
+pathops, direntry and processops, and the shim _posixsubprocess from forkexec.
+Host functions it does not replace are the host's own; the ones that only take
+an fd work on real fds and fail with EBADF on virtual ones (fdtable.py).
+"""
+
+from __future__ import annotations
+
+import errno
+
+from interpose.audit import Watch
+from interpose.backends.base import MISSING_FUNCTIONS, Backend
+from interpose.backends.emulated import direntry, fileops, forkexec, pathops, processops
+from interpose.backends.emulated.process import EmulatedProcess, initial_cwd
+from interpose.compat import ENFORCE
+from interpose.host import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import ModuleType
+
+_BOUND_MODULES = (fileops, pathops, direntry, processops, forkexec)
+_STANDARD_STREAMS = ((0, "/dev/stdin", os.O_RDONLY), (1, "/dev/stdout", os.O_WRONLY), (2, "/dev/stderr", os.O_WRONLY))
+# GraalPy's java backend has no posix_spawn at all.
+_ALWAYS_MISSING = {"posix_spawn": "process.posix_spawn", "posix_spawnp": "process.posix_spawn"}
+
+
+class EmulatedBackend(Backend):
+    name = "java"
+
+    def __init__(self, policy: str, fs_spec: str = "host") -> None:
+        super().__init__(policy)
+        from interpose.fs import parse_spec
+
+        fs = parse_spec(fs_spec)
+        self.process = EmulatedProcess(fs, initial_cwd(fs), policy)
+        for fd, path, flags in _STANDARD_STREAMS:
+            self._adopt_standard_stream(fd, path, flags)
+        for module in _BOUND_MODULES:
+            module.bind(self.process)
+
+    def _adopt_standard_stream(self, fd: int, path: str, flags: int) -> None:
+        from interpose.fs.host import HostFileHandle
+
+        try:
+            os.fstat(fd)
+        except OSError:
+            return  # closed at start-up: EBADF in the emulated table too
+        self.process.table.adopt(fd, HostFileHandle(fd, path), "", flags)
+
+    def posix_namespace(self, host_posix: ModuleType) -> dict[str, object]:
+        namespace = dict(vars(host_posix))
+        for function in (*fileops.FUNCTIONS, *pathops.FUNCTIONS, direntry.scandir):
+            function.__module__ = "posix"
+            namespace[function.__name__] = function
+        namespace["DirEntry"] = direntry.DirEntry
+        namespace.update(processops.build_namespace(self.policy))
+        for name in self.absent():
+            namespace.pop(name, None)
+        return namespace
+
+    def posixsubprocess_namespace(self, host_module: ModuleType) -> dict[str, object]:
+        namespace = dict(vars(host_module))
+        namespace["fork_exec"] = forkexec.fork_exec
+        return namespace
+
+    def absent(self) -> dict[str, str]:
+        if self.policy != ENFORCE:
+            return dict(_ALWAYS_MISSING)
+        return {**MISSING_FUNCTIONS, **processops.MISSING, **_ALWAYS_MISSING}
+
+    def module_overrides(self) -> dict[tuple[str, str], object]:
+        """subprocess decided at import to use posix_spawn, which the emulated backend lacks."""
+        return {("subprocess", "_USE_POSIX_SPAWN"): False}
+
+    def audit_watches(self) -> dict[str, Watch]:
+        watches = super().audit_watches()
+        native_code = Watch("fd.native_code", self._holds_virtual_fd, _native_code_refusal)
+        for event in ("mmap.__new__", "fcntl.fcntl", "fcntl.ioctl", "fcntl.flock", "fcntl.lockf"):
+            watches[event] = native_code
+        return watches
+
+    def _holds_virtual_fd(self, args: tuple[object, ...]) -> bool:
+        fd = args[0] if args else None
+        description = self.process.table._files.get(fd) if isinstance(fd, int) else None  # type: ignore[arg-type]
+        return description is not None and not description.real
+
+    def close(self) -> None:
+        self.process.table.close_all()
+
+
+def _native_code_refusal(event: str, args: tuple[object, ...]) -> BaseException:
+    return OSError(errno.EBADF, f"emulated file descriptor {args[0]} cannot be used by native code ({event})")

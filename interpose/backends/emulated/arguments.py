@@ -1,0 +1,107 @@
+"""CPython's argument conversion for posix functions, for the emulated backend.
+
+Paths may be str, bytes or os.PathLike (and an int fd where the function
+supports one); bytes in means bytes out; an embedded NUL is a ValueError; a
+wrong type is a TypeError worded as CPython words it.  Providers get str paths
+(bytes decoded with the filesystem encoding and surrogateescape).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from interpose.host import os
+
+_fsdecode = os.fsdecode
+
+
+class PathArg:
+    """A converted path argument: the provider text, the caller's object, and whether results are bytes."""
+
+    __slots__ = ("text", "original", "is_bytes", "fd")
+
+    def __init__(self, text: str, original: object, is_bytes: bool, fd: int | None = None) -> None:
+        self.text = text
+        self.original = original
+        self.is_bytes = is_bytes
+        self.fd = fd
+
+
+def _kinds(allow_fd: bool, allow_none: bool) -> str:
+    if allow_fd and allow_none:
+        return "string, bytes, os.PathLike, integer or None"
+    if allow_fd:
+        return "string, bytes, os.PathLike or integer"
+    if allow_none:
+        return "string, bytes, os.PathLike or None"
+    return "string, bytes or os.PathLike"
+
+
+def path_arg(
+    function: str, value: object, argname: str = "path", *, allow_fd: bool = False, allow_none: bool = False
+) -> PathArg:
+    """Convert one path argument as CPython's path_converter does."""
+    kind = type(value)
+    if kind is str:
+        if "\x00" in value:  # type: ignore[operator]
+            raise ValueError("embedded null byte")
+        return PathArg(value, value, False)  # type: ignore[arg-type]
+    if kind is bytes:
+        if b"\x00" in value:  # type: ignore[operator]
+            raise ValueError(f"{function}: embedded null character in {argname}")
+        return PathArg(_fsdecode(value), value, True)  # type: ignore[arg-type]
+    if value is None and allow_none:
+        return PathArg(".", None, False)
+    if allow_fd and isinstance(value, int) and not isinstance(value, bool):
+        return PathArg("", value, False, fd=value)
+    if allow_fd and isinstance(value, bool):
+        warnings.warn("bool is used as a file descriptor", RuntimeWarning, stacklevel=3)
+        return PathArg("", value, False, fd=int(value))
+    fspath = getattr(kind, "__fspath__", None)
+    if fspath is not None and not isinstance(value, (str, bytes)):
+        result = fspath(value)
+        if type(result) not in (str, bytes) and not isinstance(result, (str, bytes)):
+            raise TypeError(f"expected {kind.__name__}.__fspath__() to return str or bytes, not {type(result).__name__}")
+        converted = path_arg(function, result, argname)
+        converted.original = value
+        return converted
+    if isinstance(value, (str, bytes)):  # subclasses
+        return path_arg(function, str(value) if isinstance(value, str) else bytes(value), argname)
+    if isinstance(value, (bytearray, memoryview)):
+        warnings.warn(
+            f"{function}: {argname} should be {_kinds(allow_fd, allow_none)}, not {kind.__name__}",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        converted = path_arg(function, bytes(value), argname)
+        converted.original = value
+        return converted
+    raise TypeError(f"{function}: {argname} should be {_kinds(allow_fd, allow_none)}, not {kind.__name__}")
+
+
+def dir_fd_arg(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return int(value)
+    index = getattr(type(value), "__index__", None)
+    if index is not None:
+        return int(index(value))
+    raise TypeError(f"argument should be integer or None, not {type(value).__name__}")
+
+
+def fd_arg(value: object) -> int:
+    """An fd argument: any int-like, as CPython's `fildes` conversion."""
+    if type(value) is int:
+        return value  # type: ignore[return-value]
+    if isinstance(value, float):
+        raise TypeError("'float' object cannot be interpreted as an integer")
+    index = getattr(type(value), "__index__", None)
+    if index is None:
+        raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
+    return int(index(value))
+
+
+def result_name(name: str, is_bytes: bool) -> str | bytes:
+    """A name or path handed back: bytes when the caller gave bytes."""
+    return os.fsencode(name) if is_bytes else name

@@ -1,0 +1,352 @@
+"""posix's path functions over the emulated process: its cwd, its umask, its provider.
+
+Each function converts its arguments as CPython does, makes the path absolute
+against the emulated cwd (or a dir_fd), calls the provider, and reports errors
+against the caller's own argument (str, bytes or PathLike), never the provider's
+path.  A str absolute or cwd-relative path without `dir_fd` takes a short path.
+"""
+
+from __future__ import annotations
+
+import errno
+import stat as st
+
+from interpose.backends.emulated import fileops
+from interpose.backends.emulated.arguments import PathArg, dir_fd_arg, path_arg, result_name
+from interpose.compat import hit
+from interpose.host import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from interpose.backends.emulated.fdtable import FdTable
+    from interpose.backends.emulated.process import EmulatedProcess
+    from interpose.fs.base import FileSystem
+
+_process: EmulatedProcess
+_fs: FileSystem
+_table: FdTable
+_umask_reported = False
+
+
+def bind(process: EmulatedProcess) -> None:
+    global _process, _fs, _table, _umask_reported
+    _process, _fs, _table, _umask_reported = process, process.fs, process.table, False
+
+
+def refiled(e: OSError, original: object, original2: object = None, two: bool = False) -> OSError:
+    """The provider's error, reported against the caller's argument(s)."""
+    if two:
+        return OSError(e.errno, e.strerror, original, None, original2)
+    return OSError(e.errno, e.strerror, original)
+
+
+def _full(arg: PathArg, dir_fd: object) -> str:
+    return _process.absolute(arg.text, dir_fd_arg(dir_fd))
+
+
+def _trailing_slash_check(arg: PathArg, mode: int) -> None:
+    """`name/` must be a directory, as the kernel insists."""
+    if arg.text.endswith("/") and not st.S_ISDIR(mode):
+        raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), arg.original)
+
+
+def stat(path: object, *, dir_fd: object = None, follow_symlinks: bool = True) -> os.stat_result:
+    if type(path) is str and dir_fd is None and "\x00" not in path and path[-1:] != "/":
+        full = path if path[:1] == "/" and "//" not in path and "/." not in path else _process.absolute(path)
+        try:
+            return _fs.stat(full, follow_symlinks)
+        except OSError as e:
+            raise refiled(e, path) from None
+    arg = path_arg("stat", path, allow_fd=True)
+    if arg.fd is not None:
+        if dir_fd is not None:
+            raise ValueError("stat: can't specify both dir_fd and fd")
+        return fileops.fstat(arg.fd)
+    try:
+        result = _fs.stat(_full(arg, dir_fd), follow_symlinks)
+    except OSError as e:
+        raise refiled(e, arg.original) from None
+    _trailing_slash_check(arg, result.st_mode)
+    return result
+
+
+def lstat(path: object, *, dir_fd: object = None) -> os.stat_result:
+    return stat(path, dir_fd=dir_fd, follow_symlinks=False)
+
+
+def open(path: object, flags: int, mode: int = 0o777, *, dir_fd: object = None) -> int:
+    arg = path_arg("open", path)
+    full = _full(arg, dir_fd)
+    if arg.text.endswith("/") and flags & os.O_CREAT:
+        raise OSError(errno.EISDIR, os.strerror(errno.EISDIR), arg.original)
+    try:
+        handle = _fs.open(full, flags, mode & ~_process.umask & 0o7777)
+    except OSError as e:
+        raise refiled(e, arg.original) from None
+    if arg.text.endswith("/") and not handle.is_directory:
+        handle.close()
+        raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), arg.original)
+    return _table.add(handle, full, flags)
+
+
+def _one_path_call(function: str, path: object, dir_fd: object, call: object, *args: object) -> object:
+    arg = path_arg(function, path)
+    try:
+        return call(_full(arg, dir_fd), *args)  # type: ignore[operator]
+    except OSError as e:
+        raise refiled(e, arg.original) from None
+
+
+def mkdir(path: object, mode: int = 0o777, *, dir_fd: object = None) -> None:
+    _one_path_call("mkdir", path, dir_fd, _fs.mkdir, mode & ~_process.umask & 0o1777)
+
+
+def rmdir(path: object, *, dir_fd: object = None) -> None:
+    _one_path_call("rmdir", path, dir_fd, _fs.rmdir)
+
+
+def unlink(path: object, *, dir_fd: object = None) -> None:
+    _one_path_call("unlink", path, dir_fd, _fs.unlink)
+
+
+def remove(path: object, *, dir_fd: object = None) -> None:
+    _one_path_call("remove", path, dir_fd, _fs.unlink)
+
+
+def _two_path_call(function: str, src: object, dst: object, src_dir_fd: object, dst_dir_fd: object, call: object,
+                   *args: object) -> None:  # fmt: skip
+    source = path_arg(function, src, "src")
+    target = path_arg(function, dst, "dst")
+    try:
+        call(_full(source, src_dir_fd), _full(target, dst_dir_fd), *args)  # type: ignore[operator]
+    except OSError as e:
+        raise refiled(e, source.original, target.original, two=True) from None
+
+
+def rename(src: object, dst: object, *, src_dir_fd: object = None, dst_dir_fd: object = None) -> None:
+    _two_path_call("rename", src, dst, src_dir_fd, dst_dir_fd, _fs.rename)
+
+
+def replace(src: object, dst: object, *, src_dir_fd: object = None, dst_dir_fd: object = None) -> None:
+    _two_path_call("replace", src, dst, src_dir_fd, dst_dir_fd, _fs.rename)
+
+
+def link(src: object, dst: object, *, src_dir_fd: object = None, dst_dir_fd: object = None,
+         follow_symlinks: bool = True) -> None:  # fmt: skip
+    """As CPython on Linux: link(2), which never follows, unless a dir_fd asks for linkat."""
+    follow = bool(follow_symlinks) and (src_dir_fd is not None or dst_dir_fd is not None)
+    _two_path_call("link", src, dst, src_dir_fd, dst_dir_fd, _fs.link, follow)
+
+
+def symlink(src: object, dst: object, target_is_directory: bool = False, *, dir_fd: object = None) -> None:
+    target = path_arg("symlink", src, "src")
+    link_path = path_arg("symlink", dst, "dst")
+    try:
+        _fs.symlink(target.text, _full(link_path, dir_fd))
+    except OSError as e:
+        raise refiled(e, target.original, link_path.original, two=True) from None
+
+
+def readlink(path: object, *, dir_fd: object = None) -> str | bytes:
+    arg = path_arg("readlink", path)
+    try:
+        return result_name(_fs.readlink(_full(arg, dir_fd)), arg.is_bytes)
+    except OSError as e:
+        raise refiled(e, arg.original) from None
+
+
+def chmod(path: object, mode: int, *, dir_fd: object = None, follow_symlinks: bool = True) -> None:
+    arg = path_arg("chmod", path, allow_fd=True)
+    if arg.fd is not None:
+        return fileops.fchmod(arg.fd, mode)
+    try:
+        _fs.chmod(_full(arg, dir_fd), mode & 0o7777, bool(follow_symlinks))
+    except OSError as e:
+        if e.errno == errno.EOPNOTSUPP and not follow_symlinks:
+            raise NotImplementedError("chmod: follow_symlinks unavailable on this platform") from None
+        raise refiled(e, arg.original) from None
+
+
+def chown(path: object, uid: int, gid: int, *, dir_fd: object = None, follow_symlinks: bool = True) -> None:
+    arg = path_arg("chown", path, allow_fd=True)
+    if arg.fd is not None:
+        return fileops.fchown(arg.fd, uid, gid)
+    full = _full(arg, dir_fd)
+    if hit("fs.chown", "os.chown" if follow_symlinks else "os.lchown"):
+        raise fileops.unsupported("fchownat")
+    host = _host_path(full)
+    if host is not None:
+        os.chown(host, uid, gid, follow_symlinks=follow_symlinks)
+
+
+def lchown(path: object, uid: int, gid: int) -> None:
+    chown(path, uid, gid, follow_symlinks=False)
+
+
+def _utime_ns(times: object, ns: object) -> tuple[int, int] | None:
+    if times is not None and ns is not None:
+        raise ValueError("utime: you may specify either 'times' or 'ns' but not both")
+    if times is not None:
+        if not isinstance(times, tuple) or len(times) != 2:
+            raise TypeError("utime: 'times' must be either a tuple of two ints or None")
+        return _seconds_to_ns(times[0]), _seconds_to_ns(times[1])
+    if ns is not None:
+        if not isinstance(ns, tuple) or len(ns) != 2 or not all(isinstance(part, int) for part in ns):
+            raise TypeError("utime: 'ns' must be a tuple of two ints")
+        return int(ns[0]), int(ns[1])
+    return None
+
+
+def _seconds_to_ns(value: object) -> int:
+    if isinstance(value, int):
+        return value * 1_000_000_000
+    if isinstance(value, float):
+        import math
+
+        return math.floor(value * 1e9) if not value.is_integer() else int(value) * 1_000_000_000
+    raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
+
+
+def utime(path: object, times: object = None, *, ns: object = None, dir_fd: object = None,
+          follow_symlinks: bool = True) -> None:  # fmt: skip
+    arg = path_arg("utime", path, allow_fd=True)
+    pair = _utime_ns(times, ns)
+    if pair is not None and (pair[0] % 1_000_000_000 or pair[1] % 1_000_000_000):
+        if hit("fs.utime_seconds", "os.utime", {"ns": list(pair)}):
+            pair = (pair[0] - pair[0] % 1_000_000_000, pair[1] - pair[1] % 1_000_000_000)
+    if arg.fd is not None:
+        description = fileops.description(arg.fd)
+        if description.real:
+            os.utime(arg.fd, ns=pair) if pair is not None else os.utime(arg.fd)
+            return None
+        return description.handle.utime(pair)
+    try:
+        _fs.utime(_full(arg, dir_fd), pair, bool(follow_symlinks))
+    except OSError as e:
+        raise refiled(e, arg.original) from None
+
+
+def truncate(path: object, length: int) -> None:
+    arg = path_arg("truncate", path, allow_fd=True)
+    if arg.fd is not None:
+        return fileops.ftruncate(arg.fd, length)
+    if length < 0:
+        raise OSError(errno.EINVAL, os.strerror(errno.EINVAL), arg.original)
+    try:
+        _fs.truncate(_full(arg, None), length)
+    except OSError as e:
+        raise refiled(e, arg.original) from None
+
+
+def access(path: object, mode: int, *, dir_fd: object = None, effective_ids: bool = False,
+           follow_symlinks: bool = True) -> bool:  # fmt: skip
+    arg = path_arg("access", path)
+    if effective_ids and hit("fs.access_effective_ids", "os.access"):
+        raise fileops.unsupported("faccess with effective user IDs")
+    if not follow_symlinks and mode != os.F_OK and hit("fs.access_no_follow", "os.access"):
+        raise fileops.unsupported("faccess with effective user IDs")
+    full = _full(arg, dir_fd)
+    try:
+        if not follow_symlinks:
+            _fs.stat(full, False)
+            if mode == os.F_OK:
+                return True
+        return _fs.access(full, mode)
+    except OSError:
+        return False
+
+
+def chdir(path: object) -> None:
+    arg = path_arg("chdir", path, allow_fd=True)
+    if arg.fd is not None:
+        return fchdir(arg.fd)
+    full = _full(arg, None)
+    _enter(full, arg.original)
+
+
+def fchdir(fd: object) -> None:
+    description = fileops.description(fileops._fileno(fd))
+    if not description.path:
+        raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+    _enter(description.path, None)
+
+
+def _enter(full: str, original: object) -> None:
+    try:
+        if not st.S_ISDIR(_fs.stat(full).st_mode):
+            raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+        if not _fs.access(full, os.X_OK):
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES))
+        _process.cwd = _fs.realpath(full)
+    except OSError as e:
+        raise (refiled(e, original) if original is not None else e) from None
+
+
+def getcwd() -> str:
+    return _process.cwd
+
+
+def getcwdb() -> bytes:
+    return os.fsencode(_process.cwd)
+
+
+def umask(mask: int, /) -> int:
+    """CPython's semantics (the previous mask is returned), over the emulated umask."""
+    global _umask_reported
+    if not _umask_reported:
+        _umask_reported = True
+        hit("fs.umask_virtual", "os.umask")
+    previous, _process.umask = _process.umask, int(mask) & 0o777
+    return previous
+
+
+def listdir(path: object = None) -> list[str] | list[bytes]:
+    arg = path_arg("listdir", path, allow_fd=True, allow_none=True)
+    if arg.fd is not None:
+        description = fileops.description(arg.fd)
+        names = os.listdir(arg.fd) if description.real else description.handle.listdir()
+        return names
+    try:
+        names = _fs.listdir(_full(arg, None))
+    except OSError as e:
+        raise refiled(e, arg.original) from None
+    return [os.fsencode(name) for name in names] if arg.is_bytes else names
+
+
+def statvfs(path: object) -> os.statvfs_result:
+    arg = path_arg("statvfs", path, allow_fd=True)
+    if arg.fd is not None:
+        return fileops.fstatvfs(arg.fd)
+    try:
+        return _fs.statvfs(_full(arg, None))
+    except OSError as e:
+        raise refiled(e, arg.original) from None
+
+
+def _special_file(function: str, path: object, dir_fd: object, *args: int) -> None:
+    arg = path_arg(function, path)
+    full = _full(arg, dir_fd)
+    host = _host_path(full)
+    if host is None or hit("fs.special_file", f"os.{function}"):
+        raise fileops.unsupported("mknodat")
+    getattr(os, function)(host, *args)
+
+
+def mkfifo(path: object, mode: int = 0o666, *, dir_fd: object = None) -> None:
+    _special_file("mkfifo", path, dir_fd, mode & ~_process.umask)
+
+
+def mknod(path: object, mode: int = 0o600, device: int = 0, *, dir_fd: object = None) -> None:
+    _special_file("mknod", path, dir_fd, mode & ~_process.umask, device)
+
+
+def _host_path(full: str) -> str | None:
+    from interpose.backends.emulated.hostpaths import host_path
+
+    return host_path(_fs, full)
+
+
+FUNCTIONS = (
+    stat, lstat, open, mkdir, rmdir, unlink, remove, rename, replace, link, symlink, readlink, chmod, chown,
+    lchown, utime, truncate, access, chdir, fchdir, getcwd, getcwdb, umask, listdir, statvfs, mkfifo, mknod,
+)  # fmt: skip

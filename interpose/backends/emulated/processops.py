@@ -1,0 +1,102 @@
+"""posix's process functions under the emulated backend.
+
+Children are real processes started by the host's fork_exec (see
+forkexec.py), remembered here so that `kill` can tell its own children from
+other processes, as GraalPy's backend does.  Process groups, sessions and the
+effective ids are not available; `exec*` and `system` run from the emulated cwd.
+"""
+
+from __future__ import annotations
+
+import signal
+
+from interpose.backends.emulated import fileops
+from interpose.backends.emulated.arguments import path_arg
+from interpose.backends.emulated.hostpaths import host_path
+from interpose.compat import hit
+from interpose.host import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from interpose.backends.emulated.process import EmulatedProcess
+
+_process: EmulatedProcess
+
+# Functions GraalPy's java backend raises UnsupportedOperation for; under warn they are the host's.
+GROUP_FUNCTIONS = ("getppid", "getpgid", "setpgid", "getpgrp", "getsid", "setsid", "killpg")
+# Functions GraalPy deletes from posix on the java backend.
+MISSING = {"geteuid": "process.effective_ids", "getegid": "process.effective_ids"}
+_KILL_SIGNALS = (signal.SIGKILL, signal.SIGTERM, 0)
+
+
+def bind(process: EmulatedProcess) -> None:
+    global _process
+    _process = process
+
+
+def _group_function(name: str) -> Callable[..., object]:
+    host = getattr(os, name)
+
+    def limited(*args: object) -> object:
+        if hit("process.group", f"os.{name}"):
+            raise fileops.unsupported(name)
+        return host(*args)
+
+    limited.__name__ = limited.__qualname__ = name
+    limited.__doc__ = host.__doc__
+    return limited
+
+
+def kill(pid: int, signal: int, /) -> None:
+    if not (pid in _process.children and signal in _KILL_SIGNALS) and hit("process.kill", "os.kill"):
+        raise fileops.unsupported("kill")
+    os.kill(pid, signal)
+
+
+def waitpid(pid: int, options: int, /) -> tuple[int, int]:
+    if options not in (0, os.WNOHANG) and hit("process.waitpid_options", "os.waitpid"):
+        raise fileops.unsupported("waitpid with options other than 0 and WNOHANG")
+    result = os.waitpid(pid, options)
+    if result[0]:
+        _process.children.pop(result[0], None)
+    return result
+
+
+def _enter_cwd() -> None:
+    """exec replaces the process: give the new program the emulated cwd where the host has it."""
+    real = host_path(_process.fs, _process.cwd)
+    if real is not None:
+        os.chdir(real)
+
+
+def execv(path: object, argv: object, /) -> None:
+    path_arg("execv", path)
+    _enter_cwd()
+    os.execv(path, argv)  # type: ignore[arg-type]
+
+
+def execve(path: object, argv: object, env: object) -> None:
+    arg = path_arg("execve", path, allow_fd=True)
+    if arg.fd is not None:
+        raise fileops.unsupported("fexecve")
+    _enter_cwd()
+    os.execve(path, argv, env)  # type: ignore[arg-type]
+
+
+def system(command: object) -> int:
+    """`$SHELL -c command` (GraalPy's choice) from the emulated cwd; the wait status, as CPython returns."""
+    from interpose.backends.emulated.forkexec import spawn_and_wait
+
+    shell = os.environ.get("SHELL") or "/bin/sh"
+    text = os.fsdecode(command) if isinstance(command, bytes) else command
+    return spawn_and_wait([shell, "-c", text])  # type: ignore[list-item]
+
+
+def build_namespace(policy: str) -> dict[str, object]:
+    """The process part of the shim posix (GROUP_FUNCTIONS limited; geteuid/getegid left to `absent`)."""
+    namespace: dict[str, object] = {name: _group_function(name) for name in GROUP_FUNCTIONS if hasattr(os, name)}
+    for function in (kill, waitpid, execv, execve, system):
+        namespace[function.__name__] = function
+    return namespace
