@@ -21,6 +21,8 @@ from interpose.report.model import InputSummary
 from interpose.report.parsing import Row, parse_block
 
 BLOCK = 1 << 20
+#: gzip is read in smaller steps so that a truncated stream loses little of what precedes the damage
+GZIP_BLOCK = 1 << 16
 MAX_LINE = 1 << 20
 GZIP_MAGIC = b"\x1f\x8b"
 PATTERNS = ("*.jsonl", "*.jsonl.gz")
@@ -49,11 +51,11 @@ class _Tally:
         )
 
 
-def _blocks(stream: BinaryIO, tally: _Tally) -> Iterator[bytes]:
+def _blocks(stream: BinaryIO, tally: _Tally, size: int) -> Iterator[bytes]:
     """Blocks of whole lines; the last may lack its newline.  Counts lines and over-long ones."""
     carry = b""
     dropping = False  # inside an over-long line, already counted, until its newline
-    while chunk := stream.read(BLOCK):
+    while chunk := stream.read(size):
         end = chunk.rfind(b"\n")
         if end < 0:
             if not dropping:
@@ -92,7 +94,8 @@ def read_one(name: str, consume: Callable[[list[Row]], None], stdin: BinaryIO) -
         tally.error = f"cannot read: {error.strerror or error}"
         return tally.summary()
     try:
-        for block in _blocks(stream, tally):
+        size = GZIP_BLOCK if isinstance(stream, gzip.GzipFile) else BLOCK
+        for block in _blocks(stream, tally, size):
             rows, bad = parse_block(block)
             for index, reason in bad:
                 tally.bad(tally.lines + index + 1, reason)
