@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 
 from interpose import audit, compat, rebinding
-from interpose.finder import ShimFinder
+from interpose.finder import ShimFinder, load_host_module
 from interpose.host import os as host_os
 from interpose.host import posix as host_posix
 from interpose.settings import Settings
@@ -59,12 +59,6 @@ def _make_backend(settings: Settings) -> Backend:
     return EmulatedBackend(settings.policy, settings.fs)
 
 
-def _host_posixsubprocess() -> ModuleType:
-    import _posixsubprocess
-
-    return _posixsubprocess
-
-
 def activate(settings: Settings) -> Activation:
     """Install the shims for `settings`; raise RuntimeError if a backend is already active."""
     global _active
@@ -75,27 +69,41 @@ def activate(settings: Settings) -> Activation:
 
     recorder = make_recorder(settings.log_level, settings.log_file)
     activation = Activation(settings, backend)
-    host_subprocess = _host_posixsubprocess()
     shim_posix = build_posix(backend, host_posix)
     shim_os = build_os(shim_posix, host_os, backend.absent_from_os())
-    shim_subprocess = build_posixsubprocess(backend, host_subprocess)
-    activation.modules = {"posix": shim_posix, "os": shim_os, "_posixsubprocess": shim_subprocess}
-    hosts = {"posix": host_posix, "os": host_os, "_posixsubprocess": host_subprocess}
+    hosts = {"posix": host_posix, "os": host_os}
+    activation.modules = {"posix": shim_posix, "os": shim_os}
+    lazy = {}
+    host_subprocess = sys.modules.get("_posixsubprocess")
+    if host_subprocess is not None:
+        hosts["_posixsubprocess"] = host_subprocess
+        activation.modules["_posixsubprocess"] = build_posixsubprocess(backend, host_subprocess)
+    else:
+        lazy["_posixsubprocess"] = lambda: _build_late(activation, "_posixsubprocess")
 
     compat.begin(compat.Session(backend.name, settings.policy, recorder))
-    activation.finder = ShimFinder(activation.modules)
+    activation.finder = ShimFinder(activation.modules, lazy)
     activation.finder.install_specs()
     sys.meta_path.insert(0, activation.finder)
     for name in SHIMMED:
         activation.saved_modules[name] = sys.modules.get(name)
-        sys.modules[name] = activation.modules[name]
-    activation.mapping = rebinding.replacement_map([(hosts[name], activation.modules[name]) for name in SHIMMED])
+        if name in activation.modules:
+            sys.modules[name] = activation.modules[name]
+    activation.mapping = rebinding.replacement_map([(hosts[name], activation.modules[name]) for name in hosts])
     skip = [*hosts.values(), *activation.modules.values()]
     activation.swaps = rebinding.swap_references(activation.mapping, skip)
     activation.swaps.extend(rebinding.override_globals(backend.module_overrides()))
     audit.watch(backend.audit_watches())
     _active = activation
     return activation
+
+
+def _build_late(activation: Activation, name: str) -> ModuleType:
+    """Build a shim on the first import of its host module (only `_posixsubprocess` today)."""
+    host = load_host_module(name)
+    shim = build_posixsubprocess(activation.backend, host)
+    activation.mapping.update(rebinding.replacement_map([(host, shim)]))
+    return shim
 
 
 def deactivate() -> Settings | None:
@@ -113,7 +121,7 @@ def deactivate() -> Settings | None:
     if activation.finder in sys.meta_path:
         sys.meta_path.remove(activation.finder)
     rebinding.undo_swaps(activation.swaps)
-    shims = list(activation.modules.values())
+    shims: list[object] = list(activation.modules.values())
     rebinding.swap_references(rebinding.reversed_map(activation.mapping), shims)
     session = compat.end()
     if session is not None and session.recorder is not None:
