@@ -59,7 +59,6 @@ class FdTable:
     def __init__(self) -> None:
         self._files: dict[int, OpenFile] = {}
         self._lock = _thread.allocate_lock()
-        self._placeholder_source = -1  # opened with the first virtual file: the host provider never needs it
 
     def get(self, fd: int) -> OpenFile:
         try:
@@ -86,10 +85,11 @@ class FdTable:
         return fd
 
     def _placeholder(self) -> int:
-        """A real fd number reserved for a virtual file: O_PATH, so native reads and writes fail (EBADF)."""
-        if self._placeholder_source < 0:
-            self._placeholder_source = os.open("/dev/null", os.O_PATH | os.O_CLOEXEC)
-        return os.dup(self._placeholder_source)
+        """A real fd number reserved for a virtual file: O_PATH, so native reads and writes fail (EBADF).
+
+        Opened afresh each time (no long-lived source fd) so that numbers are the kernel's lowest-free.
+        """
+        return os.open("/dev/null", os.O_PATH | os.O_CLOEXEC)
 
     def adopt(self, fd: int, handle: FileHandle, path: str, flags: int) -> None:
         """Register a real fd the backend did not open itself (standard streams, pipe ends)."""
@@ -130,9 +130,6 @@ class FdTable:
                     self.close(fd)
                 except OSError:
                     pass
-        if self._placeholder_source >= 0:
-            os.close(self._placeholder_source)
-            self._placeholder_source = -1
 
     def _bind(self, fd: int, description: OpenFile) -> None:
         description.refs += 1
