@@ -90,6 +90,7 @@ def activate(settings: Settings) -> Activation:
         if name in activation.modules:
             sys.modules[name] = activation.modules[name]
     activation.mapping = rebinding.replacement_map([(hosts[name], activation.modules[name]) for name in hosts])
+    activation.mapping.update((id(host), (host, new)) for host, new in backend.replacements(shim_posix))
     skip = [*hosts.values(), *activation.modules.values()]
     activation.swaps = rebinding.swap_references(activation.mapping, skip)
     activation.swaps.extend(rebinding.override_globals(backend.module_overrides()))

@@ -15,12 +15,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-# Modules that must keep the host: interpose itself, and importlib, which loads Python code from the host
-# (GraalPy makes the same exception for its language home).
+# Modules that must keep the host: interpose itself, and importlib (with the C `_io` it reads and writes
+# bytecode through), which loads Python code from the host (GraalPy makes the same exception for its language
+# home).  `builtins` is not among them: its `open` follows the backend.
 _KEEP_HOST_PREFIXES = ("interpose", "shims", "logging_config")
 _KEEP_HOST_MODULES = frozenset(
     {"importlib._bootstrap", "importlib._bootstrap_external", "_frozen_importlib", "_frozen_importlib_external",
-     "zipimport", "sys", "builtins"}
+     "zipimport", "_io"}
 )  # fmt: skip
 
 Swap = tuple[dict[str, object], str, object, object]

@@ -45,6 +45,10 @@ class Backend:
             missing.update(dict.fromkeys(SPAWN_NAMES, "process.spawn"))
         return missing
 
+    def replacements(self, shim_posix: ModuleType) -> list[tuple[object, object]]:
+        """(host object, replacement) pairs beyond the modules' own, swapped wherever a module holds them."""
+        return []
+
     def module_overrides(self) -> dict[tuple[str, str], object]:
         """Globals of already-imported stdlib modules that must change while this backend is active."""
         return {}

@@ -13,7 +13,7 @@ import errno
 
 from interpose.audit import Watch
 from interpose.backends.base import MISSING_FUNCTIONS, Backend
-from interpose.backends.emulated import direntry, fileops, forkexec, pathops, processops
+from interpose.backends.emulated import direntry, fileops, forkexec, hostonly, pathops, processops
 from interpose.backends.emulated.process import EmulatedProcess, initial_cwd
 from interpose.compat import ENFORCE
 from interpose.host import os
@@ -22,7 +22,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import ModuleType
 
-_BOUND_MODULES = (fileops, pathops, direntry, processops, forkexec)
+_BOUND_MODULES = (fileops, pathops, direntry, processops, forkexec, hostonly)
 _STANDARD_STREAMS = ((0, "/dev/stdin", os.O_RDONLY), (1, "/dev/stdout", os.O_WRONLY), (2, "/dev/stderr", os.O_WRONLY))
 # GraalPy's java backend has no posix_spawn at all.
 _ALWAYS_MISSING = {"posix_spawn": "process.posix_spawn", "posix_spawnp": "process.posix_spawn"}
@@ -58,6 +58,7 @@ class EmulatedBackend(Backend):
             namespace[function.__name__] = function
         namespace["DirEntry"] = direntry.DirEntry
         namespace.update(processops.build_namespace(self.policy))
+        namespace.update(hostonly.build_namespace())
         for name in self.absent():
             namespace.pop(name, None)
         return namespace
@@ -71,6 +72,15 @@ class EmulatedBackend(Backend):
         if self.policy != ENFORCE:
             return dict(_ALWAYS_MISSING)
         return {**MISSING_FUNCTIONS, **processops.MISSING, **_ALWAYS_MISSING}
+
+    def replacements(self, shim_posix: ModuleType) -> list[tuple[object, object]]:
+        """`open`, `io.open` and `io.FileIO` over the emulated fds: CPython's C buffered and text layers on top."""
+        import _io
+
+        from shims.io_open import build_io
+
+        functions = build_io(shim_posix)
+        return [(_io.open, functions.open), (_io.FileIO, functions.FileIO)]
 
     def module_overrides(self) -> dict[tuple[str, str], object]:
         """subprocess decided at import to use posix_spawn, which the emulated backend lacks."""
