@@ -1,0 +1,194 @@
+"""`io.FileIO` and `io.open` rebuilt over any posix-style namespace.
+
+The C `_io.FileIO` calls the operating system directly, so under the emulated backend it would see host file
+descriptors.  `build_io` returns a raw file class written in Python whose every operation is a call to the given
+namespace (the real `posix`, or a backend's shim `posix`), and an `open` that wraps it in CPython's own C buffered
+and text classes, so everything above the raw layer keeps its C speed and behaviour.
+
+Imports stay light: this module may be loaded while the interpreter starts.
+"""
+
+from __future__ import annotations
+
+import sys
+from _io import text_encoding
+from _operator import index as _operator_index
+from io import BufferedRandom, BufferedReader, BufferedWriter, TextIOWrapper
+from os import fspath
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from typing import Any
+
+__all__ = ["IoFunctions", "build_io"]
+
+_index: Callable[[Any], int] = _operator_index
+_INT_MAX = 2**31 - 1
+_INT_MIN = -(2**31)
+_WARN_DEFAULT_ENCODING = bool(getattr(sys.flags, "warn_default_encoding", 0))
+
+
+class IoFunctions:
+    """What `build_io` returns: `FileIO` and `open` over one namespace (unpacks as a pair)."""
+
+    __slots__ = ("FileIO", "open")
+
+    def __init__(self, file_io: type, open: Callable[..., Any]) -> None:  # noqa: A002 - named like io.open
+        self.FileIO = file_io
+        self.open = open
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.FileIO, self.open))
+
+
+def _as_c_int(value: object) -> int:
+    """Convert like CPython's `i` argument format: __index__, then a C int range check."""
+    if isinstance(value, float):
+        raise TypeError("'float' object cannot be interpreted as an integer")
+    number: int = _index(value)
+    if not _INT_MIN <= number <= _INT_MAX:
+        raise OverflowError("Python int too large to convert to C int")
+    return number
+
+
+def _c_string(arg: str, value: object, none_ok: bool = False) -> None:
+    """Check a `str` argument of open() as argument clinic does (type, then no NUL inside)."""
+    if value is None and none_ok:
+        return
+    if not isinstance(value, str):
+        expected = "str or None" if none_ok else "str"
+        raise TypeError(f"open() argument '{arg}' must be {expected}, not {type(value).__name__}")
+    if "\0" in value:
+        raise ValueError("embedded null character")
+
+
+def _is_number(value: object) -> bool:
+    """PyNumber_Check: an int, float or complex, or anything with __index__, __int__ or __float__."""
+    kind = type(value)
+    return isinstance(value, complex) or any(hasattr(kind, name) for name in ("__index__", "__int__", "__float__"))
+
+
+def _parse_open_mode(mode: str) -> tuple[str, type | None, bool]:
+    """Validate an `open()` mode: (mode for FileIO, buffered class, binary)."""
+    seen = ""
+    for char in mode:
+        if char not in "xrwa+tb" or char in seen:
+            raise ValueError(f"invalid mode: '{mode}'")
+        seen += char
+    if "t" in seen and "b" in seen:
+        raise ValueError("can't have text and binary mode at once")
+    if sum(char in seen for char in "xrwa") > 1:
+        raise ValueError("must have exactly one of create/read/write/append mode")
+    raw_mode = "".join(char for char in "xrwa+" if char in seen)
+    if "+" in seen:
+        buffered: type | None = BufferedRandom
+    elif "x" in seen or "w" in seen or "a" in seen:
+        buffered = BufferedWriter
+    else:
+        buffered = BufferedReader if "r" in seen else None
+    return raw_mode, buffered, "b" in seen
+
+
+_open_modes: dict[str, tuple[str, type | None, bool]] = {}
+
+
+def build_io(posix: Any) -> IoFunctions:
+    """Build `FileIO` and `open` whose every operating-system call goes to `posix`'s functions."""
+    from shims.io_raw import make_file_io
+
+    file_io = make_file_io(posix)
+    return IoFunctions(file_io, _make_open(file_io))
+
+
+def _make_open(file_io: type) -> Callable[..., Any]:
+    """`io.open` over `file_io`, with CPython's argument checks, buffering policy and wrapping."""
+
+    def open(  # noqa: A001 - it is io.open
+        file: Any,
+        mode: str = "r",
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+        closefd: bool = True,
+        opener: Callable[[str, int], int] | None = None,
+    ) -> Any:
+        spec = _open_modes.get(mode) if mode.__class__ is str else None
+        if (
+            spec is None
+            or file.__class__ is not str
+            or buffering.__class__ is not int
+            or not _INT_MIN <= buffering <= _INT_MAX
+            or closefd.__class__ is not bool
+            or (encoding is not None and (encoding.__class__ is not str or "\0" in encoding))
+            or (errors is not None and (errors.__class__ is not str or "\0" in errors))
+            or (newline is not None and (newline.__class__ is not str or "\0" in newline))
+        ):
+            file, spec, buffering, closefd = _checked_open_args(
+                file, mode, buffering, encoding, errors, newline, closefd
+            )
+        raw_mode, buffered, binary = spec
+        if binary and (encoding is not None or errors is not None or newline is not None):
+            _refuse_text_arguments(encoding, errors, newline)
+        if binary and buffering == 1:
+            import warnings
+
+            warnings.warn(
+                "line buffering (buffering=1) isn't supported in binary mode, the default buffer size will be used",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        result = raw = file_io(file, raw_mode, closefd, opener)
+        try:
+            line_buffering = False
+            if buffering == 1 or (buffering < 0 and raw._maybe_tty and raw.isatty()):
+                buffering = -1
+                line_buffering = True
+            if buffering < 0:
+                buffering = raw._blksize
+                if buffering < 0:
+                    raise ValueError("invalid buffering size")
+            if buffering == 0:
+                if not binary:
+                    raise ValueError("can't have unbuffered text I/O")
+                return raw
+            if buffered is None:
+                raise ValueError(f"unknown mode: '{mode}'")
+            result = buffered(raw, buffering)
+            if binary:
+                return result
+            if encoding is None and _WARN_DEFAULT_ENCODING:
+                encoding = text_encoding(None, 2)  # warns at our caller, as the C TextIOWrapper does for io.open's
+            result = TextIOWrapper(result, encoding, errors, newline, line_buffering)
+            result.mode = mode  # type: ignore[misc]
+            return result
+        except BaseException:
+            result.close()
+            raise
+
+    return open
+
+
+def _checked_open_args(
+    file: Any, mode: Any, buffering: Any, encoding: Any, errors: Any, newline: Any, closefd: Any
+) -> tuple[Any, tuple[str, type | None, bool], int, bool]:
+    """The slow path of `open`: every argument checked in the order and with the messages of C `io.open`."""
+    _c_string("mode", mode)
+    buffering = _as_c_int(buffering)
+    _c_string("encoding", encoding, none_ok=True)
+    _c_string("errors", errors, none_ok=True)
+    _c_string("newline", newline, none_ok=True)
+    closefd = bool(_as_c_int(closefd))
+    if file.__class__ is not str and not _is_number(file):
+        file = fspath(file)
+    spec = _open_modes.get(mode)
+    if spec is None:
+        spec = _open_modes[mode] = _parse_open_mode(mode)
+    return file, spec, buffering, closefd
+
+
+def _refuse_text_arguments(encoding: str | None, errors: str | None, newline: str | None) -> None:
+    for value, name in ((encoding, "an encoding"), (errors, "an errors"), (newline, "a newline")):
+        if value is not None:
+            raise ValueError(f"binary mode doesn't take {name} argument")
