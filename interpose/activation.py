@@ -91,9 +91,10 @@ def activate(settings: Settings) -> Activation:
             sys.modules[name] = activation.modules[name]
     activation.mapping = rebinding.replacement_map([(hosts[name], activation.modules[name]) for name in hosts])
     activation.mapping.update((id(host), (host, new)) for host, new in backend.replacements(shim_posix))
+    overrides = backend.module_overrides()  # computed before the swap: they may capture host objects
     skip = [*hosts.values(), *activation.modules.values()]
     activation.swaps = rebinding.swap_references(activation.mapping, skip)
-    activation.swaps.extend(rebinding.override_globals(backend.module_overrides()))
+    activation.swaps.extend(rebinding.override_globals(overrides))
     audit.watch(backend.audit_watches())
     _active = activation
     return activation

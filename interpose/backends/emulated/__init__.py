@@ -83,8 +83,14 @@ class EmulatedBackend(Backend):
         return [(_io.open, functions.open), (_io.FileIO, functions.FileIO)]
 
     def module_overrides(self) -> dict[tuple[str, str], object]:
-        """subprocess decided at import to use posix_spawn, which the emulated backend lacks."""
-        return {("subprocess", "_USE_POSIX_SPAWN"): False}
+        """subprocess decided at import to use posix_spawn, which the emulated backend lacks; importlib reads
+        package data through `_io.FileIO`, which must stay the host's (`_io` itself follows the backend)."""
+        import _io
+        from types import ModuleType
+
+        host_io = ModuleType("_io", _io.__doc__)
+        host_io.__dict__.update(vars(_io))
+        return {("subprocess", "_USE_POSIX_SPAWN"): False, ("_frozen_importlib_external", "_io"): host_io}
 
     def audit_watches(self) -> dict[str, Watch]:
         watches = super().audit_watches()
