@@ -83,14 +83,24 @@ class EmulatedBackend(Backend):
         return [(_io.open, functions.open), (_io.FileIO, functions.FileIO)]
 
     def module_overrides(self) -> dict[tuple[str, str], object]:
-        """subprocess decided at import to use posix_spawn, which the emulated backend lacks; importlib reads
-        package data through `_io.FileIO`, which must stay the host's (`_io` itself follows the backend)."""
+        """What imports need kept on the host, and what subprocess decided too early.
+
+        The interpreter opens source files through `_io.open` (looked up in
+        the `_io` module by io.open_code), and importlib reads package data
+        through `_io.FileIO`: `_io.open` stays the host's, and importlib gets a
+        host copy of `_io`.  subprocess chose posix_spawn at import, which the
+        emulated backend lacks.
+        """
         import _io
         from types import ModuleType
 
         host_io = ModuleType("_io", _io.__doc__)
         host_io.__dict__.update(vars(_io))
-        return {("subprocess", "_USE_POSIX_SPAWN"): False, ("_frozen_importlib_external", "_io"): host_io}
+        return {
+            ("_io", "open"): _io.open,
+            ("_frozen_importlib_external", "_io"): host_io,
+            ("subprocess", "_USE_POSIX_SPAWN"): False,
+        }
 
     def audit_watches(self) -> dict[str, Watch]:
         watches = super().audit_watches()
