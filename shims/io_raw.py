@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import sys
+from _operator import attrgetter
 from _operator import index as _operator_index
 from _thread import get_ident
 from errno import EAGAIN, EBADF, EISDIR, ESPIPE
@@ -34,7 +35,7 @@ _BOOL_FD_WARNING = sys.version_info >= (3, 12)
 _reprs_running: set[tuple[int, int]] = set()
 
 
-def _closed() -> ValueError:
+def _closed_error() -> ValueError:
     return ValueError(_CLOSED)
 
 
@@ -192,10 +193,7 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
         """Raw I/O on a file descriptor of the namespace this class was built over; see `_io.FileIO`."""
 
         __slots__ = ("_readable", "_writable", "_appending", "_created", "_closefd", "_seekable", "_blksize",
-                     "_mode", "_size", "_maybe_tty", "name", "closed")  # fmt: skip
-        # `closed` is a slot kept equal to `_fd < 0`, not a property: the C buffered and text layers read
-        # `raw.closed` on every call when raw is not the C FileIO, and a slot costs no Python frame (a third of
-        # the time of a text readline loop).  Unlike the C attribute it can be assigned to.
+                     "_mode", "_size", "_maybe_tty", "name", "_closed")  # fmt: skip
         _fd = -1
         _finalizing = False
         _readable: bool
@@ -208,13 +206,14 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
         _mode: str
         _size: int  # st_size at open, -1 when unknown
         _maybe_tty: bool
+        _closed: bool
 
         def __init__(self, file: Any, mode: str = "r", closefd: bool = True, opener: Any = None) -> None:
             if self._fd >= 0:  # __init__ called again: C closes (or forgets) the previous fd first
                 if self._closefd:
                     self._close_fd()
                 else:
-                    self._fd, self.closed = -1, True  # type: ignore[misc]
+                    self._fd, self._closed = -1, True
             spec = known_modes.get(mode) if mode.__class__ is str else None
             if spec is None or closefd.__class__ is not bool:
                 closefd = _check_init_args(mode, closefd)
@@ -247,7 +246,7 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
                             raise OverflowError("Python int too large to convert to C int")
                         raise ValueError(f"opener returned {fd}")
                 own = True
-            self._fd, self.closed = fd, False  # type: ignore[misc]
+            self._fd, self._closed = fd, False
             try:
                 if own:
                     self._not_inheritable(fd, opener is None)
@@ -259,7 +258,7 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
                 if own:
                     self._close_fd()
                 else:
-                    self._fd, self.closed = -1, True  # type: ignore[misc]
+                    self._fd, self._closed = -1, True
                 raise
 
         def _not_inheritable(self, fd: int, atomic: bool) -> None:
@@ -308,7 +307,7 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
         def _close_fd(self) -> None:
             fd = self._fd
             if fd >= 0:
-                self._fd, self.closed = -1, True  # type: ignore[misc]
+                self._fd, self._closed = -1, True
                 _close(fd)
 
         # -- reading and writing: one namespace call each ------------------------------------------------
@@ -319,7 +318,7 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
                 size = _read_size(size)
             fd = self._fd
             if fd < 0:
-                raise _closed()
+                raise _closed_error()
             if not self._readable:
                 raise _not_open_for("reading")
             if size < 0:
@@ -335,7 +334,7 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
             """Read to EOF: a buffer sized from fstat at open, then growing like CPython's."""
             fd = self._fd
             if fd < 0:
-                raise _closed()
+                raise _closed_error()
             end = self._size
             if end <= 0:
                 wanted = _SMALLCHUNK
@@ -374,7 +373,7 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
             fd = self._fd
             if fd < 0 or not self._readable:
                 _writable_view(buffer)
-                raise _closed() if fd < 0 else _not_open_for("reading")
+                raise _closed_error() if fd < 0 else _not_open_for("reading")
             try:
                 if _readinto is not None:
                     return _readinto(fd, _writable_view(buffer))
@@ -393,7 +392,7 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
             fd = self._fd
             if fd < 0 or not self._writable:
                 _bytes_like(b)
-                raise _closed() if fd < 0 else _not_open_for("writing")
+                raise _closed_error() if fd < 0 else _not_open_for("writing")
             try:
                 return _write(fd, b)
             except BlockingIOError as error:
@@ -407,7 +406,7 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
             """lseek(); the first result also tells whether the file is seekable."""
             fd = self._fd
             if fd < 0:
-                raise _closed()
+                raise _closed_error()
             try:
                 result: int = _lseek(fd, pos, whence)
             except OSError:
@@ -425,7 +424,7 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
             """ftruncate() at `size`, or at the current position; the position does not move."""
             fd = self._fd
             if fd < 0:
-                raise _closed()
+                raise _closed_error()
             if not self._writable:
                 raise _not_open_for("writing")
             if size is None:
@@ -437,7 +436,7 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
 
         def seekable(self) -> bool:
             if self._fd < 0:
-                raise _closed()
+                raise _closed_error()
             if self._seekable < 0:
                 try:
                     self.seek(0, 1)
@@ -447,25 +446,29 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
 
         def readable(self) -> bool:
             if self._fd < 0:
-                raise _closed()
+                raise _closed_error()
             return self._readable
 
         def writable(self) -> bool:
             if self._fd < 0:
-                raise _closed()
+                raise _closed_error()
             return self._writable
 
         def fileno(self) -> int:
             fd = self._fd
             if fd < 0:
-                raise _closed()
+                raise _closed_error()
             return fd
 
         def isatty(self) -> bool:
             fd = self._fd
             if fd < 0:
-                raise _closed()
+                raise _closed_error()
             return _isatty(fd)
+
+        # The C buffered and text layers read `raw.closed` on every call when raw is not the C FileIO: a read-only
+        # property over a C getter of a slot kept equal to `_fd < 0` costs no Python frame.
+        closed = property(attrgetter("_closed"), doc="True if the file is closed.")
 
         @property
         def closefd(self) -> bool:
@@ -483,7 +486,7 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
                 try:
                     raw_close(self)
                 finally:
-                    self._fd, self.closed = -1, True  # type: ignore[misc]
+                    self._fd, self._closed = -1, True
                 return
             try:
                 raw_close(self)

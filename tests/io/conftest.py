@@ -1,0 +1,20 @@
+"""Shared pieces of the io tests: the functions built over the real `posix`, and a scratch working directory."""
+
+from __future__ import annotations
+
+import posix
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shims.io_open import build_io
+
+REAL = build_io(posix)
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """CPython's tests write `TESTFN` relative to the working directory: keep it in a scratch directory."""
+    monkeypatch.chdir(tmp_path)
+    yield
