@@ -16,6 +16,8 @@ from _operator import index as _operator_index
 from io import BufferedRandom, BufferedReader, BufferedWriter, TextIOWrapper
 from os import fspath
 
+from shims.io_raw import arg_type_name, make_file_io
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -58,7 +60,7 @@ def _c_string(arg: str, value: object, none_ok: bool = False) -> None:
         return
     if not isinstance(value, str):
         expected = "str or None" if none_ok else "str"
-        raise TypeError(f"open() argument '{arg}' must be {expected}, not {type(value).__name__}")
+        raise TypeError(f"open() argument '{arg}' must be {expected}, not {arg_type_name(value)}")
     if "\0" in value:
         raise ValueError("embedded null character")
 
@@ -95,8 +97,6 @@ _open_modes: dict[str, tuple[str, type | None, bool]] = {}
 
 def build_io(posix: Any) -> IoFunctions:
     """Build `FileIO` and `open` whose every operating-system call goes to `posix`'s functions."""
-    from shims.io_raw import make_file_io
-
     file_io = make_file_io(posix)
     return IoFunctions(file_io, _make_open(file_io))
 

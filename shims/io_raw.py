@@ -43,10 +43,15 @@ def _not_open_for(action: str) -> UnsupportedOperation:
     return UnsupportedOperation(f"File not open for {action}")
 
 
+def arg_type_name(value: object) -> str:
+    """How argument clinic names a wrong argument's type ("None" rather than "NoneType")."""
+    return "None" if value is None else type(value).__name__
+
+
 def _check_init_args(mode: object, closefd: object) -> bool:
     """Argument clinic's checks of FileIO's `mode` and `closefd`, made before anything else."""
     if not isinstance(mode, str):
-        raise TypeError(f"FileIO() argument 'mode' must be str, not {type(mode).__name__}")
+        raise TypeError(f"FileIO() argument 'mode' must be str, not {arg_type_name(mode)}")
     if "\0" in mode:
         raise ValueError("embedded null character")
     if isinstance(closefd, float):
@@ -236,7 +241,13 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
                 if not closefd:
                     raise ValueError("Cannot use closefd=False with file name")
                 if opener is None:
-                    fd = _open(file, flags, 0o666)
+                    try:
+                        fd = _open(file, flags, 0o666)
+                    except OSError as error:
+                        if error.filename is file:
+                            raise
+                        # C names the file by the object it was given (a Path stays a Path); posix by its fspath
+                        raise OSError(error.errno, error.strerror, file) from None
                 else:
                     fd = opener(file, flags)
                     if not isinstance(fd, int):
