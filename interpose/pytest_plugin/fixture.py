@@ -1,0 +1,262 @@
+"""`interpose_fs`: one test on the emulated backend over a fresh in-memory filesystem.
+
+The fixture activates the `java` backend for its test only and deactivates it
+at teardown, so the next test sees the real `os`.  Its events go to a JSON-lines
+file (the session's under `--interpose`, else one temporary file per pytest run)
+tagged with the test id, which is how `events()` finds them and how the
+terminal summary lists them.  Whole-session interposition is handled here too:
+a `native` one is swapped out for the test and back (the native backend holds no
+process state), a `java` one is refused, since swapping it out would close the
+files the session opened through it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from interpose import activation
+from interpose.host import os
+from interpose.pytest_plugin.mapped import MappedFileSystem
+from interpose.settings import Settings
+
+#: The provider the next activation takes (the `--fs package.module:factory` route).
+_pending: MappedFileSystem | None = None
+#: The node id of the test running under the fixture, if any.
+active_test: str | None = None
+PROVIDER_SPEC = f"{__name__}:take_provider"
+
+
+def take_provider() -> MappedFileSystem:
+    """The `fs` factory named in the fixture's settings: hands over the provider it prepared."""
+    global _pending
+    provider, _pending = _pending, None
+    if provider is None:
+        raise RuntimeError("interpose_fs: no filesystem prepared (this factory is the fixture's own)")
+    return provider
+
+
+def utc_now() -> str:
+    """Now as the events' `ts` field writes it, so that times compare as strings."""
+    now = time.time_ns()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now // 10**9)) + f".{now // 1000 % 10**6:06d}Z"
+
+
+class InterposeFS:
+    """What the test receives: the in-memory tree, real paths to map into it, and the test's events."""
+
+    def __init__(self, provider: MappedFileSystem, log_file: str, test: str, since: str) -> None:
+        self.provider = provider
+        self.log_file = log_file
+        self.test = test
+        self._since = since
+
+    def add_real_file(self, path: str | os.PathLike[str]) -> Path:
+        """Make the real file readable at its own path, read-only (writes fail with EROFS)."""
+        return Path(self.provider.map_real(path, directory=False))
+
+    def add_real_directory(self, path: str | os.PathLike[str]) -> Path:
+        """Make the real directory and everything below it readable at its own path, read-only."""
+        return Path(self.provider.map_real(path, directory=True))
+
+    def create_file(self, path: str | os.PathLike[str], contents: str | bytes = b"") -> Path:
+        """Create a file in memory, with its parent directories."""
+        full = os.path.normpath(os.path.join("/", os.fspath(path)))
+        self.provider.make_dirs(os.path.dirname(full))
+        data = contents.encode() if isinstance(contents, str) else contents
+        with self.provider.open(full, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644) as handle:
+            handle.pwrite(data, 0)
+        return Path(full)
+
+    def events(self) -> list[dict[str, Any]]:
+        """The events this test produced so far (its child processes' included), with exact counts."""
+        from interpose import compat
+
+        session = compat.current()
+        if session is not None and session.recorder is not None:
+            session.recorder.flush_totals()
+        return read_test_events(self.log_file, self.test, self._since)
+
+    def counts(self) -> dict[str, int]:
+        """Exact hits per limitation id so far."""
+        totals: dict[str, int] = {}
+        for event in self.events():
+            totals[event["limitation"]] = totals.get(event["limitation"], 0) + event["count"]
+        return totals
+
+
+def read_host_file(path: str) -> bytes | None:
+    """The bytes of a real file, through the host's posix functions (None if it cannot be opened).
+
+    `open` and `io` follow the backend while the fixture is active, and see the memory tree.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    chunks = []
+    try:
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+def read_test_events(log_file: str, test: str, since: str) -> list[dict[str, Any]]:
+    """One event per (run, limitation, call site) of `test`, written at or after `since`, with its largest count.
+
+    Read through the host: the test's own `open` sees the memory tree.
+    """
+    latest: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for line in (read_host_file(log_file) or b"").splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(event, dict) or event.get("test") != test or str(event.get("ts", "")) < since:
+            continue
+        site = event.get("callsite") or {}
+        key = (event.get("run"), event.get("limitation"), site.get("file"), site.get("line"), site.get("function"))
+        if key not in latest or event.get("count", 0) > latest[key].get("count", 0):
+            latest[key] = event
+    return list(latest.values())
+
+
+def interposed_fs(request: pytest.FixtureRequest, log_file: str) -> Iterator[InterposeFS]:
+    """Activate the java backend over a fresh MappedFileSystem for one test; put everything back after it."""
+    global _pending, active_test
+    suspended = _suspend_session()
+    provider = MappedFileSystem()
+    if "tmp_path" in request.fixturenames:  # made on the host by pytest first, then mirrored, empty, in memory
+        provider.make_dirs(str(request.getfixturevalue("tmp_path")))
+    policy, level = ("enforce", "INFO") if suspended is None else (suspended.policy, suspended.log_level)
+    test = request.node.nodeid
+    since = utc_now()
+    _pending = provider
+    try:
+        activation.activate(Settings("java", policy, level, log_file, PROVIDER_SPEC))
+    except BaseException:
+        _pending = None
+        _resume(suspended)
+        raise
+    try:
+        from interpose import compat
+
+        session = compat.current()
+        if session is not None and session.recorder is not None:
+            session.recorder.context["test"] = test
+        inherited = _inherit_open_fds()
+        active_test = test
+        yield InterposeFS(provider, log_file, test, since)
+    finally:
+        active_test = None
+        _disown(inherited)
+        activation.deactivate()
+        _resume(suspended)
+
+
+def _inherit_open_fds() -> set[int]:
+    """Enter every real descriptor open now into the emulated fd table, as a process inherits its parent's.
+
+    pytest's capture keeps descriptors open across the test (saved stdout,
+    temporary files) and moves them with dup2 between phases; the java backend
+    knows only descriptors opened through it, so without this the first dup2
+    after activation fails with EBADF.  Returns the ids of the descriptions entered.
+    """
+    import fcntl
+
+    from interpose.fs.host import HostFileHandle
+
+    current = activation.active()
+    table = getattr(getattr(current and current.backend, "process", None), "table", None)
+    if table is None:
+        return set()
+    try:
+        names = os.listdir("/proc/self/fd")  # the host's (os.path.isdir would ask the memory tree)
+    except OSError:
+        return set()
+    inherited = set()
+    for name in names:
+        fd = int(name)
+        if fd in table:
+            continue
+        try:
+            flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+        except OSError:
+            continue  # the descriptor that listed the directory, closed since
+        table.adopt(fd, HostFileHandle(fd, ""), "", flags)
+        inherited.add(id(table.get(fd)))
+    return inherited
+
+
+def _disown(inherited: set[int]) -> None:
+    """Take the inherited descriptions (and fds dup'd onto them) out of the table, so deactivation leaves them open."""
+    current = activation.active()
+    table = getattr(getattr(current and current.backend, "process", None), "table", None)
+    if table is None or not inherited:
+        return
+    files = table._files  # no public way to forget an fd without closing it
+    for fd in [fd for fd, description in files.items() if id(description) in inherited]:
+        del files[fd]
+
+
+def _suspend_session() -> Settings | None:
+    """Take out a native activation for the duration of the test; refuse a java one."""
+    current = activation.active()
+    if current is None:
+        return None
+    if current.settings.backend != "native":
+        pytest.fail(
+            "interpose_fs cannot run while the whole process is interposed on the java backend "
+            "(--interpose=java, python -m interpose --posix-backend java, or INTERPOSE_BACKEND=java): "
+            "swapping that backend out for one test would close the files opened through it. "
+            "Run the tests that use interpose_fs without --interpose, or with --interpose=native.",
+            pytrace=False,
+        )
+    return activation.deactivate()
+
+
+def _resume(settings: Settings | None) -> None:
+    if settings is not None:
+        activation.activate(settings)
+
+
+def prime_linecache(error: BaseException | None) -> list[str]:
+    """Put the source files of a failure's traceback into linecache, read from the host.
+
+    pytest draws a failure while the test's memory filesystem is still active, so
+    without this every source line of the report would be missing.  Entries
+    without an mtime are the ones linecache never revalidates.  Returns the names
+    added, for `unprime_linecache`.
+    """
+    import linecache
+
+    added: list[str] = []
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        tb = error.__traceback__
+        while tb is not None:
+            name = tb.tb_frame.f_code.co_filename
+            data = None if name in linecache.cache or name in added else read_host_file(name)
+            if data is not None:
+                text = data.decode("utf-8", "replace")
+                lines = text.splitlines(keepends=True)
+                linecache.cache[name] = (len(text), None, lines, name)
+                added.append(name)
+            tb = tb.tb_next
+        error = error.__cause__ or error.__context__
+    return added
+
+
+def unprime_linecache(names: list[str]) -> None:
+    import linecache
+
+    for name in names:
+        linecache.cache.pop(name, None)
