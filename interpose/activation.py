@@ -15,9 +15,10 @@ from interpose import audit, compat, rebinding
 from interpose.finder import ShimFinder, load_host_module
 from interpose.host import os as host_os
 from interpose.host import posix as host_posix
+from interpose.host import posix_module
 from interpose.settings import Settings
 from shims.os_module import build_os
-from shims.posix import build_posix, build_posixsubprocess
+from shims.posix import PosixPatch, build_posixsubprocess, patch_posix
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
     from interpose.backends.base import Backend
 
-SHIMMED = ("posix", "os", "_posixsubprocess")
+SHIMMED = ("os", "_posixsubprocess")  # replaced in sys.modules; posix is patched in place
 
 
 class Activation:
@@ -39,6 +40,7 @@ class Activation:
         self.mapping: dict[int, tuple[object, object]] = {}
         self.swaps: list[rebinding.Swap] = []
         self.finder: ShimFinder | None = None
+        self.posix_patch: PosixPatch | None = None
 
 
 _active: Activation | None = None
@@ -69,7 +71,10 @@ def activate(settings: Settings) -> Activation:
 
     recorder = make_recorder(settings.log_level, settings.log_file)
     activation = Activation(settings, backend)
-    shim_posix = build_posix(backend, host_posix)
+    # Imports keep reading the host (GraalPy's language-home exception), from before posix is patched on.
+    importlib_swaps = rebinding.override_globals({("_frozen_importlib_external", "_os"): host_posix})
+    activation.posix_patch = patch_posix(backend, host_posix, posix_module)
+    shim_posix = posix_module
     shim_os = build_os(shim_posix, host_os, backend.absent_from_os())
     hosts = {"posix": host_posix, "os": host_os}
     activation.modules = {"posix": shim_posix, "os": shim_os}
@@ -83,7 +88,7 @@ def activate(settings: Settings) -> Activation:
 
     compat.begin(compat.Session(backend.name, settings.policy, recorder))
     activation.finder = ShimFinder(activation.modules, lazy)
-    activation.finder.install_specs()
+    activation.finder.install_specs(exclude=("posix",))
     sys.meta_path.insert(0, activation.finder)
     for name in SHIMMED:
         activation.saved_modules[name] = sys.modules.get(name)
@@ -92,8 +97,8 @@ def activate(settings: Settings) -> Activation:
     activation.mapping = rebinding.replacement_map([(hosts[name], activation.modules[name]) for name in hosts])
     activation.mapping.update((id(host), (host, new)) for host, new in backend.replacements(shim_posix))
     overrides = backend.module_overrides()  # computed before the swap: they may capture host objects
-    skip = [*hosts.values(), *activation.modules.values()]
-    activation.swaps = rebinding.swap_references(activation.mapping, skip)
+    skip = [*hosts.values(), *activation.modules.values(), posix_module]
+    activation.swaps = importlib_swaps + rebinding.swap_references(activation.mapping, skip)
     activation.swaps.extend(rebinding.override_globals(overrides))
     audit.watch(backend.audit_watches())
     _active = activation
@@ -123,6 +128,8 @@ def deactivate() -> Settings | None:
     if activation.finder in sys.meta_path:
         sys.meta_path.remove(activation.finder)
     rebinding.undo_swaps(activation.swaps)
+    if activation.posix_patch is not None:
+        activation.posix_patch.undo()
     shims: list[object] = list(activation.modules.values())
     rebinding.swap_references(rebinding.reversed_map(activation.mapping), shims)
     session = compat.end()

@@ -41,10 +41,11 @@ class ShimFinder:
     def exec_module(self, module: ModuleType) -> None:
         """The shim was built at activation; there is nothing left to run."""
 
-    def install_specs(self) -> None:
-        """Give each shim module the spec and loader an imported module has."""
+    def install_specs(self, exclude: tuple[str, ...] = ()) -> None:
+        """Give each shim module (but real modules patched in place) the spec and loader an imported module has."""
         for name, module in self.modules.items():
-            self._give_spec(name, module)
+            if name not in exclude:
+                self._give_spec(name, module)
 
     def _give_spec(self, name: str, module: ModuleType) -> None:
         module.__spec__ = ModuleSpec(name, self, origin="interpose")  # type: ignore[arg-type]

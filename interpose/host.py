@@ -1,7 +1,11 @@
 """The host operating system, captured before any shim is installed.
 
 Code inside interpose must reach the real OS through this module: once a backend
-is active, `import os` anywhere returns the shim.  Only the string functions of
+is active, `import os` anywhere returns the shim, and the real `posix` module
+holds the backend's functions (it is patched in place: since 3.13 `os.stat_result`
+finds its C state through `sys.modules["posix"]`, so that module object must stay).
+`posix` here is a snapshot of the real module's functions taken at import;
+`posix_module` is the real module object.  Only the string functions of
 `os.path` (join, split, normpath, ...) are safe to use from interpose code; the
 ones that touch the filesystem (exists, realpath, abspath, ...) are rebound to
 the shim like every other module's.  Activation never rebinds interpose's own
@@ -12,6 +16,9 @@ from __future__ import annotations
 
 import os as _os
 import posix as _posix
+from types import ModuleType
 
 os = _os
-posix = _posix
+posix_module = _posix
+posix = ModuleType("posix", _posix.__doc__)
+posix.__dict__.update(vars(_posix))

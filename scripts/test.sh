@@ -24,6 +24,6 @@ for version in 3.12 3.13; do
   venv=".venv-$version"
   [ -x "$venv/bin/python" ] || "$interpreter" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[dev]"
-  "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/test_cli.py tests/test_activation.py \
+  "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/test_cli.py tests/test_activation.py tests/java \
     tests/test_native_backend.py tests/test_events.py tests/test_startup.py
 done

@@ -1,4 +1,10 @@
-"""The shim `posix` and `_posixsubprocess` modules, built from a backend's namespaces."""
+"""The shim `posix` and `_posixsubprocess` modules, built from a backend's namespaces.
+
+`posix` is the real module object with its contents replaced in place (and put
+back exactly by `PosixPatch.undo`): C code finds state through
+`sys.modules["posix"]` (3.13's `os.stat_result`), and programs holding the module
+keep their reference.  `_posixsubprocess` is a new module.
+"""
 
 from __future__ import annotations
 
@@ -19,12 +25,33 @@ def build_module(name: str, namespace: dict[str, object], host_module: ModuleTyp
     return module
 
 
-def build_posix(backend: Backend, host_posix: ModuleType) -> ModuleType:
-    module = build_module("posix", backend.posix_namespace(host_posix), host_posix)
+class PosixPatch:
+    """The real posix module's contents, replaced by a backend's, and how to put them back."""
+
+    def __init__(self, module: ModuleType, namespace: dict[str, object]) -> None:
+        self.module = module
+        contents = vars(module)
+        self.saved = dict(contents)
+        for name in [name for name in contents if name not in namespace and not name.startswith("__")]:
+            del contents[name]
+        for name, value in namespace.items():
+            if not name.startswith("__") or name == "__getattr__":
+                contents[name] = value
+
+    def undo(self) -> None:
+        contents = vars(self.module)
+        for name in [name for name in contents if name not in self.saved]:
+            del contents[name]
+        contents.update(self.saved)
+
+
+def patch_posix(backend: Backend, host_posix: ModuleType, real_posix: ModuleType) -> PosixPatch:
+    """Give the real posix module the backend's namespace (built from the host snapshot `host_posix`)."""
+    namespace = backend.posix_namespace(host_posix)
     missing = backend.absent()
     if missing:
-        module.__dict__["__getattr__"] = missing_attribute_hook("posix", missing)
-    return module
+        namespace["__getattr__"] = missing_attribute_hook("posix", missing)
+    return PosixPatch(real_posix, namespace)
 
 
 def build_posixsubprocess(backend: Backend, host_module: ModuleType) -> ModuleType:

@@ -58,10 +58,12 @@ def test_every_route_reaches_the_shims_in_process() -> None:
     assert posix is sys.modules["posix"] and posix is not host.posix
     assert _posixsubprocess is not host_posixsubprocess
     assert os.path is posixpath and posixpath.os is shim_os
-    for module in (shutil, subprocess, pathlib):
+    for module in (shutil, subprocess, sys.modules.get("pathlib._local", pathlib)):  # 3.13: a package
         assert module.os is shim_os, module
     assert tempfile._os is shim_os  # type: ignore[attr-defined]
-    assert subprocess._fork_exec is _posixsubprocess.fork_exec  # type: ignore[attr-defined]
+    # 3.11+: `from _posixsubprocess import fork_exec as _fork_exec`; 3.10: the module, looked up at each call
+    held = getattr(subprocess, "_fork_exec", None) or subprocess._posixsubprocess.fork_exec  # type: ignore[attr-defined]
+    assert held is _posixsubprocess.fork_exec
     # native: every function without a limitation is the host builtin itself
     assert stat is host.posix.stat and os.stat is host.posix.stat and os.open is host.posix.open
     assert os.stat is os.stat and os.stat in os.supports_dir_fd and os.stat in os.supports_follow_symlinks
@@ -77,13 +79,17 @@ def test_deactivate_restores_every_reference_exactly() -> None:
     import subprocess  # noqa: F401
     import tempfile  # noqa: F401
 
+    import posix
+
+    posix_before = dict(vars(posix))
     before = _snapshot()
     interpose.activate(backend="native", log_level="OFF")
     import glob  # noqa: F401 - imported while active: holds shim references that must be given back
 
-    shims = [sys.modules["os"], sys.modules["posix"], sys.modules["_posixsubprocess"]]
+    shims = [sys.modules["os"], sys.modules["_posixsubprocess"]]  # posix is the real module, patched in place
     shim_objects = {id(value) for module in shims for value in vars(module).values() if callable(value)}
     shim_objects.update(id(module) for module in shims)
+    shim_objects.update(id(v) for k, v in vars(posix).items() if v is not posix_before.get(k))
     shim_objects -= set(_os_objects())  # what the shims share with the host (builtins, OSError, ...)
     interpose.deactivate()
     after = _snapshot()
@@ -99,6 +105,8 @@ def test_deactivate_restores_every_reference_exactly() -> None:
             changed[name] = moved
     assert changed == {}
     assert sys.modules["glob"].os is host.os
+    assert vars(posix).keys() == posix_before.keys()
+    assert all(vars(posix)[name] is value for name, value in posix_before.items())
 
 
 def test_module_imported_while_active_is_given_the_host_back() -> None:
@@ -151,8 +159,9 @@ def test_imports_before_and_after_in_a_real_program(tmp_path: Path) -> None:
         import importlib._bootstrap_external as external
         shim_os = sys.modules["os"]
         print(type(shim_os.__spec__.loader).__name__, os is shim_os, shutil.os is shim_os,
-              pathlib.os is shim_os, tempfile._os is shim_os, glob.os is shim_os,
-              subprocess._fork_exec is _posixsubprocess.fork_exec, stat is os.stat,
+              sys.modules.get("pathlib._local", pathlib).os is shim_os, tempfile._os is shim_os, glob.os is shim_os,
+              (getattr(subprocess, "_fork_exec", None) or subprocess._posixsubprocess.fork_exec)
+              is _posixsubprocess.fork_exec, stat is os.stat,
               external._os is not posix, hasattr(os, "fork"))
         """
     )

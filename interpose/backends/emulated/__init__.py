@@ -10,6 +10,7 @@ an fd work on real fds and fail with EBADF on virtual ones (fdtable.py).
 from __future__ import annotations
 
 import errno
+from types import FunctionType
 
 from interpose.audit import Watch
 from interpose.backends.base import MISSING_FUNCTIONS, Backend
@@ -17,6 +18,7 @@ from interpose.backends.emulated import direntry, fileops, forkexec, hostonly, p
 from interpose.backends.emulated.process import EmulatedProcess, initial_cwd
 from interpose.compat import ENFORCE
 from interpose.host import os
+from shims.builtin_like import builtin_like
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -54,18 +56,17 @@ class EmulatedBackend(Backend):
     def posix_namespace(self, host_posix: ModuleType) -> dict[str, object]:
         namespace = dict(vars(host_posix))
         for function in (*fileops.FUNCTIONS, *pathops.FUNCTIONS, direntry.scandir):
-            function.__module__ = "posix"
             namespace[function.__name__] = function
         namespace["DirEntry"] = direntry.DirEntry
         namespace.update(processops.build_namespace(self.policy))
         namespace.update(hostonly.build_namespace())
         for name in self.absent():
             namespace.pop(name, None)
-        return namespace
+        return {name: _as_builtin(value, "posix") for name, value in namespace.items()}
 
     def posixsubprocess_namespace(self, host_module: ModuleType) -> dict[str, object]:
         namespace = dict(vars(host_module))
-        namespace["fork_exec"] = forkexec.fork_exec
+        namespace["fork_exec"] = _as_builtin(forkexec.fork_exec, "_posixsubprocess")
         return namespace
 
     def absent(self) -> dict[str, str]:
@@ -80,7 +81,7 @@ class EmulatedBackend(Backend):
         from shims.io_open import build_io
 
         functions = build_io(shim_posix)
-        return [(_io.open, functions.open), (_io.FileIO, functions.FileIO)]
+        return [(_io.open, _as_builtin(functions.open, "io")), (_io.FileIO, functions.FileIO)]
 
     def module_overrides(self) -> dict[tuple[str, str], object]:
         """What imports need kept on the host, and what subprocess decided too early.
@@ -116,6 +117,13 @@ class EmulatedBackend(Backend):
 
     def close(self) -> None:
         self.process.table.close_all()
+
+
+def _as_builtin(value: object, module: str) -> object:
+    """The backend's Python functions behave as the C builtins they stand for (see shims/builtin_like.py)."""
+    if isinstance(value, FunctionType):
+        return builtin_like(value, module)
+    return value
 
 
 def _native_code_refusal(event: str, args: tuple[object, ...]) -> BaseException:
