@@ -93,7 +93,7 @@ JAVA_ENTRIES: tuple[Limitation, ...] = (
         backends=(JAVA,),
         level=levels.INFO,
         enforce="raised",
-        warn="raised",
+        warn="allowed",
         message="os.posix_spawn and os.posix_spawnp do not exist in POSIX emulation layer",
         fact="the java backend starts processes only through fork_exec (Java's ProcessBuilder); "
         "subprocess then takes its fork_exec path",

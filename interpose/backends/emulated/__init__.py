@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
 _BOUND_MODULES = (fileops, pathops, direntry, processops, forkexec, hostonly)
 _STANDARD_STREAMS = ((0, "/dev/stdin", os.O_RDONLY), (1, "/dev/stdout", os.O_WRONLY), (2, "/dev/stderr", os.O_WRONLY))
-# GraalPy's java backend has no posix_spawn at all.
-_ALWAYS_MISSING = {"posix_spawn": "process.posix_spawn", "posix_spawnp": "process.posix_spawn"}
+# GraalPy's java backend has no posix_spawn at all (under warn it is the host's, each call logged).
+_SPAWN_FUNCTIONS = {"posix_spawn": "process.posix_spawn", "posix_spawnp": "process.posix_spawn"}
 
 
 class EmulatedBackend(Backend):
@@ -60,6 +60,7 @@ class EmulatedBackend(Backend):
         namespace["DirEntry"] = direntry.DirEntry
         namespace.update(processops.build_namespace(self.policy))
         namespace.update(hostonly.build_namespace())
+        namespace.update(processops.limited_host_functions(_SPAWN_FUNCTIONS))
         for name in self.absent():
             namespace.pop(name, None)
         return {name: _as_builtin(value, "posix") for name, value in namespace.items()}
@@ -71,8 +72,8 @@ class EmulatedBackend(Backend):
 
     def absent(self) -> dict[str, str]:
         if self.policy != ENFORCE:
-            return dict(_ALWAYS_MISSING)
-        return {**MISSING_FUNCTIONS, **processops.MISSING, **_ALWAYS_MISSING}
+            return {}
+        return {**MISSING_FUNCTIONS, **processops.MISSING, **_SPAWN_FUNCTIONS}
 
     def replacements(self, shim_posix: ModuleType) -> list[tuple[object, object]]:
         """`open`, `io.open` and `io.FileIO` over the emulated fds: CPython's C buffered and text layers on top."""

@@ -36,13 +36,14 @@ def bind(process: EmulatedProcess) -> None:
     _process = process
 
 
-def _group_function(name: str) -> Callable[..., object]:
+def limited_host_function(name: str, limitation: str) -> Callable[..., object]:
+    """The host's function, behind a limitation: UnsupportedOperation under enforce, logged under warn."""
     host = getattr(os, name)
 
-    def limited(*args: object) -> object:
-        if hit("process.group", f"os.{name}"):
+    def limited(*args: object, **kwargs: object) -> object:
+        if hit(limitation, f"os.{name}"):
             raise fileops.unsupported(name)
-        return host(*args)
+        return host(*args, **kwargs)
 
     limited.__name__ = limited.__qualname__ = name
     limited.__doc__ = host.__doc__
@@ -94,9 +95,14 @@ def system(command: object) -> int:
     return spawn_and_wait([shell, "-c", text])  # type: ignore[list-item]
 
 
+def limited_host_functions(functions: dict[str, str]) -> dict[str, object]:
+    """name -> limitation, for host functions the backend lacks (absent under enforce, logged under warn)."""
+    return {name: limited_host_function(name, limitation) for name, limitation in functions.items() if hasattr(os, name)}
+
+
 def build_namespace(policy: str) -> dict[str, object]:
     """The process part of the shim posix (GROUP_FUNCTIONS limited; geteuid/getegid left to `absent`)."""
-    namespace: dict[str, object] = {name: _group_function(name) for name in GROUP_FUNCTIONS if hasattr(os, name)}
+    namespace = limited_host_functions(dict.fromkeys(GROUP_FUNCTIONS, "process.group"))
     for function in (kill, waitpid, execv, execve, system):
         namespace[function.__name__] = function
     return namespace
