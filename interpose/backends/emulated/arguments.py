@@ -61,7 +61,8 @@ def path_arg(
     if fspath is not None and not isinstance(value, (str, bytes)):
         result = fspath(value)
         if type(result) not in (str, bytes) and not isinstance(result, (str, bytes)):
-            raise TypeError(f"expected {kind.__name__}.__fspath__() to return str or bytes, not {type(result).__name__}")
+            returned = type(result).__name__
+            raise TypeError(f"expected {kind.__name__}.__fspath__() to return str or bytes, not {returned}")
         converted = path_arg(function, result, argname)
         converted.original = value
         return converted
@@ -93,7 +94,7 @@ def dir_fd_arg(value: object) -> int | None:
 def fd_arg(value: object) -> int:
     """An fd argument: any int-like, as CPython's `fildes` conversion."""
     if type(value) is int:
-        return value  # type: ignore[return-value]
+        return value
     if isinstance(value, float):
         raise TypeError("'float' object cannot be interpreted as an integer")
     index = getattr(type(value), "__index__", None)

@@ -12,9 +12,8 @@ from __future__ import annotations
 import stat as st
 from types import GenericAlias
 
-from interpose.backends.emulated import fileops
+from interpose.backends.emulated import fileops, pathops
 from interpose.backends.emulated.arguments import path_arg
-from interpose.backends.emulated.pathops import refiled
 from interpose.host import os
 
 TYPE_CHECKING = False
@@ -49,7 +48,7 @@ class DirEntry(metaclass=_DirEntryType):
 
     __slots__ = ("name", "path", "_full", "_lstat", "_stat")
 
-    __class_getitem__ = classmethod(GenericAlias)
+    __class_getitem__: classmethod[object, ..., object] = classmethod(GenericAlias)
 
     def __init__(self, name: str | bytes, path: str | bytes, full: str) -> None:
         self.name = name
@@ -78,7 +77,7 @@ class DirEntry(metaclass=_DirEntryType):
         try:
             return _process.fs.stat(self._full, follow)
         except OSError as e:
-            raise refiled(e, self.path) from None
+            raise pathops.refiled(e, self.path) from None
 
     def inode(self) -> int:
         return self.stat(follow_symlinks=False).st_ino
@@ -137,12 +136,12 @@ def scandir(path: object = None) -> object:
         base = description.path
         return ScandirIterator(DirEntry(name, name, f"{base}/{name}") for name in names)
     if _host_fast and (arg.text[:1] == "/" or _process.cwd == _host_cwd):
-        return os.scandir(arg.original if path is not None else ".")
-    full = _process.absolute(arg.text)
+        return os.scandir(arg.original if path is not None else ".")  # type: ignore[call-overload]
     try:
+        full = pathops.full_path(arg, None)
         names = _process.fs.listdir(full)
     except OSError as e:
-        raise refiled(e, arg.original) from None
+        raise pathops.refiled(e, arg.original) from None
     prefix = "" if path is None else arg.text
     joined = prefix if prefix.endswith("/") or not prefix else prefix + "/"
     base = full.rstrip("/")

@@ -16,6 +16,7 @@ OpenFile keeps its own for placeholders, shared the same way.
 from __future__ import annotations
 
 import _thread
+import contextlib
 import errno
 
 from interpose.host import os
@@ -126,10 +127,8 @@ class FdTable:
         """Deactivation: close every fd the program left open, except the standard streams."""
         for fd in self.fds():
             if fd > 2:
-                try:
+                with contextlib.suppress(OSError):
                     self.close(fd)
-                except OSError:
-                    pass
 
     def _bind(self, fd: int, description: OpenFile) -> None:
         description.refs += 1

@@ -10,6 +10,7 @@ functions so that `os.read is os.read` and pickling by name keep working.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 
 from interpose.backends.emulated.arguments import fd_arg
@@ -202,10 +203,8 @@ def close(fd: int) -> None:
 def closerange(fd_low: int, fd_high: int, /) -> None:
     for fd in _table.fds():
         if fd_low <= fd < fd_high:
-            try:
+            with contextlib.suppress(OSError):
                 _table.close(fd)
-            except OSError:
-                pass
 
 
 def dup(fd: int, /) -> int:

@@ -40,18 +40,75 @@ def refiled(e: OSError, original: object, original2: object = None, two: bool = 
     return OSError(e.errno, e.strerror, original)
 
 
-def _full(arg: PathArg, dir_fd: object) -> str:
+def full_path(arg: PathArg, dir_fd: object) -> str:
+    if not arg.text:
+        raise OSError(errno.ENOENT, os.strerror(errno.ENOENT), arg.original)
     return _process.absolute(arg.text, dir_fd_arg(dir_fd))
 
 
-def _trailing_slash_check(arg: PathArg, mode: int) -> None:
-    """`name/` must be a directory, as the kernel insists."""
-    if arg.text.endswith("/") and not st.S_ISDIR(mode):
-        raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), arg.original)
+def _error(code: int, original: object, original2: object = None, two: bool = False) -> OSError:
+    if two:
+        return OSError(code, os.strerror(code), original, None, original2)
+    return OSError(code, os.strerror(code), original)
+
+
+def dir_form(text: str) -> str:
+    """'.' when the last component is `.`, '/' for a trailing slash, '' otherwise: both name a directory.
+
+    Providers get paths with `.` and empty components removed, so the backend keeps the kernel's rules for them.
+    """
+    if text[-1:] == "/":
+        return "/"
+    if text == "." or text[-2:] == "/.":
+        return "."
+    return ""
+
+
+def _is_dir(full: str, follow: bool) -> bool:
+    return st.S_ISDIR(_fs.stat(full, follow).st_mode)
+
+
+#: errno of an entry operation on a path ending in `.`, once the directory it names is known to exist.
+_DOT_ENTRY = {"rmdir": errno.EINVAL, "unlink": errno.EISDIR, "remove": errno.EISDIR, "mkdir": errno.EEXIST,
+              "rename": errno.EBUSY, "replace": errno.EBUSY, "link": errno.EEXIST, "symlink": errno.EEXIST}
+
+
+def _directory(full: str) -> None:
+    """ENOTDIR unless `full`, symlinks followed, is a directory (for `name/` and `name/.`)."""
+    if not _is_dir(full, True):
+        raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+
+
+def _follow(form: str, full: str, follow: object) -> bool:
+    """`name/` and `name/.` follow a final symlink and must be directories: the follow_symlinks to use."""
+    if form:
+        _directory(full)
+        return True
+    return bool(follow)
+
+
+def _check_entry(function: str, form: str, full: str) -> None:
+    """The kernel's answer for an entry operation (create, remove, rename) on `name/` or `name/.`."""
+    if form == ".":
+        _directory(full)
+        raise OSError(_DOT_ENTRY[function], os.strerror(_DOT_ENTRY[function]))
+    if function in ("link", "symlink"):  # a new name with a trailing slash: never a directory to link
+        try:
+            _fs.stat(full, False)
+        except FileNotFoundError:
+            raise OSError(errno.ENOENT, os.strerror(errno.ENOENT)) from None
+        raise OSError(errno.EEXIST, os.strerror(errno.EEXIST))
+    if function != "mkdir":
+        try:
+            is_dir = _is_dir(full, False)
+        except FileNotFoundError:
+            return  # the provider reports the missing name
+        if not is_dir:
+            raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
 
 
 def stat(path: object, *, dir_fd: object = None, follow_symlinks: bool = True) -> os.stat_result:
-    if type(path) is str and dir_fd is None and "\x00" not in path and path[-1:] != "/":
+    if type(path) is str and dir_fd is None and path[-1:] not in ("/", ".", "") and "\x00" not in path:
         full = path if path[:1] == "/" and "//" not in path and "/." not in path else _process.absolute(path)
         try:
             return _fs.stat(full, follow_symlinks)
@@ -62,11 +119,13 @@ def stat(path: object, *, dir_fd: object = None, follow_symlinks: bool = True) -
         if dir_fd is not None:
             raise ValueError("stat: can't specify both dir_fd and fd")
         return fileops.fstat(arg.fd)
+    form = dir_form(arg.text)
     try:
-        result = _fs.stat(_full(arg, dir_fd), follow_symlinks)
+        result = _fs.stat(full_path(arg, dir_fd), follow_symlinks or bool(form))
     except OSError as e:
         raise refiled(e, arg.original) from None
-    _trailing_slash_check(arg, result.st_mode)
+    if form and not st.S_ISDIR(result.st_mode):
+        raise _error(errno.ENOTDIR, arg.original)
     return result
 
 
@@ -76,23 +135,38 @@ def lstat(path: object, *, dir_fd: object = None) -> os.stat_result:
 
 def open(path: object, flags: int, mode: int = 0o777, *, dir_fd: object = None) -> int:
     arg = path_arg("open", path)
-    full = _full(arg, dir_fd)
-    if arg.text.endswith("/") and flags & os.O_CREAT:
-        raise OSError(errno.EISDIR, os.strerror(errno.EISDIR), arg.original)
+    full = full_path(arg, dir_fd)
+    form = dir_form(arg.text)
     try:
+        if form and flags & os.O_CREAT:
+            _create_directory_form(form, full, flags)
         handle = _fs.open(full, flags, mode & ~_process.umask & 0o7777)
     except OSError as e:
         raise refiled(e, arg.original) from None
-    if arg.text.endswith("/") and not handle.is_directory:
+    if form and not handle.is_directory:
         handle.close()
-        raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), arg.original)
+        raise _error(errno.ENOTDIR, arg.original)
     return _table.add(handle, full, flags)
 
 
+def _create_directory_form(form: str, full: str, flags: int) -> None:
+    """open(`name/` or `name/.`, O_CREAT): a directory cannot be created by open."""
+    if form == ".":
+        _directory(full)
+        if flags & os.O_EXCL:
+            raise OSError(errno.EEXIST, os.strerror(errno.EEXIST))
+    raise OSError(errno.EISDIR, os.strerror(errno.EISDIR))
+
+
 def _one_path_call(function: str, path: object, dir_fd: object, call: object, *args: object) -> object:
+    """An entry operation (mkdir, rmdir, unlink) on one path."""
     arg = path_arg(function, path)
     try:
-        return call(_full(arg, dir_fd), *args)  # type: ignore[operator]
+        full = full_path(arg, dir_fd)
+        form = dir_form(arg.text)
+        if form:
+            _check_entry(function, form, full)
+        return call(full, *args)  # type: ignore[operator]
     except OSError as e:
         raise refiled(e, arg.original) from None
 
@@ -118,9 +192,48 @@ def _two_path_call(function: str, src: object, dst: object, src_dir_fd: object, 
     source = path_arg(function, src, "src")
     target = path_arg(function, dst, "dst")
     try:
-        call(_full(source, src_dir_fd), _full(target, dst_dir_fd), *args)  # type: ignore[operator]
+        full_src, full_dst = full_path(source, src_dir_fd), full_path(target, dst_dir_fd)
+        _check_two_entries(function, source.text, full_src, target.text, full_dst)
+        call(full_src, full_dst, *args)  # type: ignore[operator]
     except OSError as e:
         raise refiled(e, source.original, target.original, two=True) from None
+
+
+def _last_is_dotdot(text: str) -> bool:
+    return text.rstrip("/").rpartition("/")[2] == ".."
+
+
+def _check_two_entries(function: str, src: str, full_src: str, dst: str, full_dst: str) -> None:
+    """rename's and link's rules for `name/` and `name/.` on either side."""
+    src_form, dst_form = dir_form(src), dir_form(dst)
+    if not (src_form or dst_form):
+        return
+    if function == "link":
+        if src_form:
+            _directory(full_src)
+        else:
+            _fs.stat(full_src, False)
+        if dst_form:
+            _check_entry("link", dst_form, full_dst)
+        if src_form:  # a directory cannot be hard-linked, but an existing target is reported first
+            try:
+                _fs.stat(full_dst, False)
+            except FileNotFoundError:
+                _directory(full_dst.rpartition("/")[0] or "/")
+                raise OSError(errno.EPERM, os.strerror(errno.EPERM)) from None
+            raise OSError(errno.EEXIST, os.strerror(errno.EEXIST))
+        return
+    if "." in (src_form, dst_form) or _last_is_dotdot(src) or _last_is_dotdot(dst):
+        # EBUSY, once both directories have been looked up (as Linux)
+        for full, form in ((full_src, src_form), (full_dst, dst_form)):
+            _directory(full if form == "." else full.rpartition("/")[0] or "/")
+        raise OSError(errno.EBUSY, os.strerror(errno.EBUSY))
+    if src_form:
+        _check_entry(function, src_form, full_src)
+    if not _is_dir(full_src, False):
+        raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+    if dst_form:
+        _check_entry(function, dst_form, full_dst)
 
 
 def rename(src: object, dst: object, *, src_dir_fd: object = None, dst_dir_fd: object = None) -> None:
@@ -142,7 +255,11 @@ def symlink(src: object, dst: object, target_is_directory: bool = False, *, dir_
     target = path_arg("symlink", src, "src")
     link_path = path_arg("symlink", dst, "dst")
     try:
-        _fs.symlink(target.text, _full(link_path, dir_fd))
+        full = full_path(link_path, dir_fd)
+        form = dir_form(link_path.text)
+        if form:
+            _check_entry("symlink", form, full)
+        _fs.symlink(target.text, full)
     except OSError as e:
         raise refiled(e, target.original, link_path.original, two=True) from None
 
@@ -150,7 +267,11 @@ def symlink(src: object, dst: object, target_is_directory: bool = False, *, dir_
 def readlink(path: object, *, dir_fd: object = None) -> str | bytes:
     arg = path_arg("readlink", path)
     try:
-        return result_name(_fs.readlink(_full(arg, dir_fd)), arg.is_bytes)
+        full = full_path(arg, dir_fd)
+        if dir_form(arg.text):
+            _directory(full)
+            raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+        return result_name(_fs.readlink(full), arg.is_bytes)
     except OSError as e:
         raise refiled(e, arg.original) from None
 
@@ -160,7 +281,8 @@ def chmod(path: object, mode: int, *, dir_fd: object = None, follow_symlinks: bo
     if arg.fd is not None:
         return fileops.fchmod(arg.fd, mode)
     try:
-        _fs.chmod(_full(arg, dir_fd), mode & 0o7777, bool(follow_symlinks))
+        full = full_path(arg, dir_fd)
+        _fs.chmod(full, mode & 0o7777, _follow(dir_form(arg.text), full, follow_symlinks))
     except OSError as e:
         if e.errno == errno.EOPNOTSUPP and not follow_symlinks:
             raise NotImplementedError("chmod: follow_symlinks unavailable on this platform") from None
@@ -171,7 +293,7 @@ def chown(path: object, uid: int, gid: int, *, dir_fd: object = None, follow_sym
     arg = path_arg("chown", path, allow_fd=True)
     if arg.fd is not None:
         return fileops.fchown(arg.fd, uid, gid)
-    full = _full(arg, dir_fd)
+    full = full_path(arg, dir_fd)
     if hit("fs.chown", "os.chown" if follow_symlinks else "os.lchown"):
         raise fileops.unsupported("fchownat")
     host = _host_path(full)
@@ -211,9 +333,9 @@ def utime(path: object, times: object = None, *, ns: object = None, dir_fd: obje
           follow_symlinks: bool = True) -> None:  # fmt: skip
     arg = path_arg("utime", path, allow_fd=True)
     pair = _utime_ns(times, ns)
-    if pair is not None and (pair[0] % 1_000_000_000 or pair[1] % 1_000_000_000):
-        if hit("fs.utime_seconds", "os.utime", {"ns": list(pair)}):
-            pair = (pair[0] - pair[0] % 1_000_000_000, pair[1] - pair[1] % 1_000_000_000)
+    fraction = pair is not None and (pair[0] % 1_000_000_000 or pair[1] % 1_000_000_000)
+    if pair is not None and fraction and hit("fs.utime_seconds", "os.utime", {"ns": list(pair)}):
+        pair = (pair[0] - pair[0] % 1_000_000_000, pair[1] - pair[1] % 1_000_000_000)
     if arg.fd is not None:
         description = fileops.description(arg.fd)
         if description.real:
@@ -221,7 +343,8 @@ def utime(path: object, times: object = None, *, ns: object = None, dir_fd: obje
             return None
         return description.handle.utime(pair)
     try:
-        _fs.utime(_full(arg, dir_fd), pair, bool(follow_symlinks))
+        full = full_path(arg, dir_fd)
+        _fs.utime(full, pair, _follow(dir_form(arg.text), full, follow_symlinks))
     except OSError as e:
         raise refiled(e, arg.original) from None
 
@@ -233,7 +356,7 @@ def truncate(path: object, length: int) -> None:
     if length < 0:
         raise OSError(errno.EINVAL, os.strerror(errno.EINVAL), arg.original)
     try:
-        _fs.truncate(_full(arg, None), length)
+        _fs.truncate(full_path(arg, None), length)
     except OSError as e:
         raise refiled(e, arg.original) from None
 
@@ -245,8 +368,9 @@ def access(path: object, mode: int, *, dir_fd: object = None, effective_ids: boo
         raise fileops.unsupported("faccess with effective user IDs")
     if not follow_symlinks and mode != os.F_OK and hit("fs.access_no_follow", "os.access"):
         raise fileops.unsupported("faccess with effective user IDs")
-    full = _full(arg, dir_fd)
     try:
+        full = full_path(arg, dir_fd)
+        follow_symlinks = _follow(dir_form(arg.text), full, follow_symlinks)
         if not follow_symlinks:
             _fs.stat(full, False)
             if mode == os.F_OK:
@@ -260,7 +384,7 @@ def chdir(path: object) -> None:
     arg = path_arg("chdir", path, allow_fd=True)
     if arg.fd is not None:
         return fchdir(arg.fd)
-    full = _full(arg, None)
+    full = full_path(arg, None)
     _enter(full, arg.original)
 
 
@@ -307,7 +431,7 @@ def listdir(path: object = None) -> list[str] | list[bytes]:
         names = os.listdir(arg.fd) if description.real else description.handle.listdir()
         return names
     try:
-        names = _fs.listdir(_full(arg, None))
+        names = _fs.listdir(full_path(arg, None))
     except OSError as e:
         raise refiled(e, arg.original) from None
     return [os.fsencode(name) for name in names] if arg.is_bytes else names
@@ -318,14 +442,14 @@ def statvfs(path: object) -> os.statvfs_result:
     if arg.fd is not None:
         return fileops.fstatvfs(arg.fd)
     try:
-        return _fs.statvfs(_full(arg, None))
+        return _fs.statvfs(full_path(arg, None))
     except OSError as e:
         raise refiled(e, arg.original) from None
 
 
 def _special_file(function: str, path: object, dir_fd: object, *args: int) -> None:
     arg = path_arg(function, path)
-    full = _full(arg, dir_fd)
+    full = full_path(arg, dir_fd)
     host = _host_path(full)
     if host is None or hit("fs.special_file", f"os.{function}"):
         raise fileops.unsupported("mknodat")

@@ -64,7 +64,7 @@ def initial_cwd(fs: FileSystem) -> str:
 
     inner = fs
     while isinstance(inner, ReadOnlyFileSystem):
-        inner = inner.inner  # type: ignore[attr-defined]
+        inner = inner.inner
     if isinstance(inner, HostFileSystem) or (isinstance(inner, OverlayFileSystem) and _lower_is_host(inner)):
         cwd = os.getcwd()
         try:

@@ -1,0 +1,69 @@
+"""Emulated backends the tests drive side by side, without a process-wide activation.
+
+`Emulated(spec)` builds a java backend over the provider `spec` and exposes the
+functions of the shim ``posix`` it would install (the very objects the shim
+``os`` hands out).  The backend modules keep the process they serve in module
+globals (``bind``), so each call is made with its backend bound and a compat
+session open; several backends can thus live at once, as the differential test
+needs.  Whole-``os`` behaviour (``os.walk``, ``shutil``) is tested under a real
+activation instead (`activated`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import posix
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import interpose
+from interpose import compat
+from interpose.backends.emulated import _BOUND_MODULES, EmulatedBackend
+
+
+class Emulated:
+    """One emulated process over one provider; `call(name, ...)` runs a shim posix function in it."""
+
+    def __init__(self, spec: str, policy: str = "enforce") -> None:
+        self.spec = spec
+        self.policy = policy
+        self.backend = EmulatedBackend(policy, spec)
+        self.process = self.backend.process
+        self.functions: dict[str, Any] = self.backend.posix_namespace(posix)
+
+    @contextlib.contextmanager
+    def bound(self) -> Iterator[dict[str, Any]]:
+        previous = compat.current()
+        compat.begin(compat.Session("java", self.policy, None))
+        for module in _BOUND_MODULES:
+            module.bind(self.process)
+        try:
+            yield self.functions
+        finally:
+            compat.end()
+            if previous is not None:
+                compat.begin(previous)
+
+    def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        with self.bound() as functions:
+            return functions[name](*args, **kwargs)
+
+    def run(self, body: Callable[[dict[str, Any]], Any]) -> Any:
+        with self.bound() as functions:
+            return body(functions)
+
+    def close(self) -> None:
+        with self.bound():
+            self.backend.close()
+
+
+@contextlib.contextmanager
+def activated(fs: str, policy: str = "enforce", **options: Any) -> Iterator[Any]:
+    """The shim os of a real, short activation."""
+    options.setdefault("log_level", "OFF")
+    interpose.activate(backend="java", fs=fs, policy=policy, **options)
+    try:
+        yield sys.modules["os"]
+    finally:
+        interpose.deactivate()
