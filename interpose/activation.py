@@ -41,6 +41,7 @@ class Activation:
         self.swaps: list[rebinding.Swap] = []
         self.finder: ShimFinder | None = None
         self.posix_patch: PosixPatch | None = None
+        self.sizes: dict[int, int] = {}  # module namespace sizes right after activation
 
 
 _active: Activation | None = None
@@ -99,6 +100,7 @@ def activate(settings: Settings) -> Activation:
     overrides = backend.module_overrides()  # computed before the swap: they may capture host objects
     skip = [*hosts.values(), *activation.modules.values(), posix_module]
     activation.swaps = importlib_swaps + rebinding.swap_references(activation.mapping, skip)
+    activation.sizes = rebinding.namespace_sizes()
     activation.swaps.extend(rebinding.override_globals(overrides))
     audit.watch(backend.audit_watches())
     _active = activation
@@ -131,7 +133,10 @@ def deactivate() -> Settings | None:
     if activation.posix_patch is not None:
         activation.posix_patch.undo()
     shims: list[object] = list(activation.modules.values())
-    rebinding.swap_references(rebinding.reversed_map(activation.mapping), shims)
+    # Modules imported (or changed) while active took shim objects: give them the host's.
+    sizes = activation.sizes
+    changed = lambda namespace: sizes.get(id(namespace)) != len(namespace)  # noqa: E731
+    rebinding.swap_references(rebinding.reversed_map(activation.mapping), shims, cached=False, only=changed)
     session = compat.end()
     if session is not None and session.recorder is not None:
         session.recorder.close()

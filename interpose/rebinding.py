@@ -13,7 +13,7 @@ from types import ModuleType
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Collection, Sequence
 
 # Modules that must keep the host: interpose itself, and importlib, which loads Python code from the host
 # (GraalPy makes the same exception for its language home; a backend that replaces `_io`'s contents gives
@@ -50,22 +50,61 @@ def _keeps_host(name: str, module: object) -> bool:
     return name in _KEEP_HOST_MODULES or name.split(".", 1)[0] in _KEEP_HOST_PREFIXES
 
 
-def swap_references(mapping: dict[int, tuple[object, object]], skip: Sequence[object]) -> list[Swap]:
-    """Swap, in every module's globals, each object in `mapping` for its replacement."""
+# Which globals of which module held objects of a given mapping, and the namespace's size when looked at:
+# activating again (a test fixture does, once per test) rescans only modules that are new or changed size.
+_holders: dict[frozenset[int], dict[tuple[str, int], tuple[int, tuple[str, ...]]]] = {}
+
+
+def _holding_keys(
+    cache: dict[tuple[str, int], tuple[int, tuple[str, ...]]] | None, name: str, namespace: dict[str, object],
+    wanted: Collection[int],
+) -> tuple[str, ...]:  # fmt: skip
+    size = len(namespace)
+    slot = (name, id(namespace))
+    if cache is not None:
+        cached = cache.get(slot)
+        if cached is not None and cached[0] == size:
+            return cached[1]
+    if wanted.isdisjoint(map(id, namespace.values())):  # the usual case, decided in C
+        keys: tuple[str, ...] = ()
+    else:
+        keys = tuple(key for key, value in list(namespace.items()) if id(value) in wanted)
+    if cache is not None:
+        cache[slot] = (size, keys)
+    return keys
+
+
+def swap_references(
+    mapping: dict[int, tuple[object, object]], skip: Sequence[object], *, cached: bool = True,
+    only: Callable[[dict[str, object]], bool] | None = None,
+) -> list[Swap]:  # fmt: skip
+    """Swap, in every module's globals, each object in `mapping` for its replacement.
+
+    `cached`: remember where the objects were held (worth it for host objects, which stay the same);
+    `only`: look only at the namespaces it accepts.
+    """
     swaps: list[Swap] = []
     skip_ids = {id(module) for module in skip}
+    wanted = mapping.keys()
+    cache = _holders.setdefault(frozenset(wanted), {}) if cached else None
     for name, module in list(sys.modules.items()):
         if module is None or id(module) in skip_ids or _keeps_host(name, module):
             continue
         namespace = getattr(module, "__dict__", None)
-        if type(namespace) is not dict:
+        if type(namespace) is not dict or (only is not None and not only(namespace)):
             continue
-        for key, value in list(namespace.items()):
+        for key in _holding_keys(cache, name, namespace, wanted):
+            value = namespace.get(key)
             pair = mapping.get(id(value))
             if pair is not None and pair[0] is value:
                 namespace[key] = pair[1]
                 swaps.append((namespace, key, value, pair[1]))
     return swaps
+
+
+def namespace_sizes() -> dict[int, int]:
+    """id -> size of every module namespace: what deactivation compares against to find what changed."""
+    return {id(vars(module)): len(vars(module)) for module in list(sys.modules.values()) if hasattr(module, "__dict__")}
 
 
 def undo_swaps(swaps: list[Swap]) -> None:

@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
-# Quick start, part 1: run examples/porting_demo.py under interpose's native backend (warn policy, so that one
-# run lists every limitation) and show the compatibility events it logged, then the same under enforce.
+# Quick start, part 1: run examples/porting_demo.py under interpose's native backend with the warn policy (so that
+# one run lists every limitation, in this process and in the Python child it starts), read the events back with
+# `python -m interpose report`, then run it under enforce, where it fails as it would on GraalPy.
 EXTRAS=""
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 LOG="$(mktemp -d)/events.jsonl"
-echo "== examples/porting_demo.py under --policy=warn (events: $LOG)"
-.venv/bin/python -m interpose --policy=warn --log.python.compatibility.level=FINE --log.file="$LOG" examples/porting_demo.py
+echo "== python -m interpose --policy=warn ... examples/porting_demo.py   (events: $LOG)"
+.venv/bin/python -m interpose --policy=warn --log.python.compatibility.level=FINE --log.file="$LOG" \
+  examples/porting_demo.py
 echo
-echo "== the events, one line each (JSON lines: see docs/events.md)"
-.venv/bin/python - "$LOG" <<'PY'
-import json, sys
-for line in open(sys.argv[1], encoding="utf-8"):
-    e = json.loads(line)
-    site = e["callsite"] or {}
-    print(f'{e["level"]:<5} {e["limitation"]:<26} {e["outcome"]:<8} x{e["count"]:<3} pid {e["pid"]:<7} '
-          f'{site.get("file", "?").split("/")[-1]}:{site.get("line", "?")}  {e["message"]}')
-PY
+echo "== python -m interpose report $LOG"
+.venv/bin/python -m interpose report "$LOG"
 echo
-echo "== the same program under --policy=enforce: it fails where GraalPy would (human lines on stderr)"
+echo "== the same program under --policy=enforce (the default): events as human lines on stderr"
 .venv/bin/python -m interpose examples/porting_demo.py
+echo
+echo "== and under the emulated java backend over an in-memory filesystem"
+.venv/bin/python -m interpose --posix-backend=java --fs=memory -c \
+  'import os; os.makedirs("/demo/dir"); open("/demo/dir/f.txt", "w").write("only in memory"); print(os.listdir("/demo/dir"), os.access("/demo", os.R_OK, effective_ids=True))' \
+  || true

@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+# The plugin's tests run real pytest sessions in child processes (pytester's runpytest_subprocess);
+# pytest accepts pytest_plugins only in a top-level conftest.
+pytest_plugins = ["pytester"]
+
 PYTHON = sys.executable
 CLEAN_ENV = {key: value for key, value in os.environ.items() if not key.startswith("INTERPOSE_")}
 

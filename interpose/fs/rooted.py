@@ -56,7 +56,8 @@ class RootedFileSystem(FileSystem):
     def open(self, path: str, flags: int, mode: int = 0o666) -> HostFileHandle:
         excl = flags & os.O_CREAT and flags & os.O_EXCL
         try:
-            real = self._host(path, not (flags & os.O_NOFOLLOW or excl))
+            # The root resolves to "DIR/": a trailing slash would turn EEXIST into EISDIR under O_CREAT|O_EXCL.
+            real = self._host(path, not (flags & os.O_NOFOLLOW or excl)).rstrip("/") or "/"
             flags |= os.O_NOFOLLOW
             if flags & os.O_CREAT and mode & self._umask:
                 fd = open_creating(real, flags, mode)

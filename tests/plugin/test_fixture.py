@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-PLUGIN = ("-p", "interpose.pytest_plugin")
+PLUGIN: tuple[str, ...] = ()  # loaded through the pytest11 entry point, as users get it
 
 
 def test_fixture_in_a_plain_run(pytester: pytest.Pytester) -> None:
