@@ -91,16 +91,23 @@ def dir_fd_arg(value: object) -> int | None:
     raise TypeError(f"argument should be integer or None, not {type(value).__name__}")
 
 
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+
+
 def fd_arg(value: object) -> int:
-    """An fd argument: any int-like, as CPython's `fildes` conversion."""
+    """An fd argument: any int-like that fits a C int, as CPython's `fildes` conversion."""
     if type(value) is int:
-        return value
-    if isinstance(value, float):
+        number = value
+    elif isinstance(value, float):
         raise TypeError("'float' object cannot be interpreted as an integer")
-    index = getattr(type(value), "__index__", None)
-    if index is None:
-        raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
-    return int(index(value))
+    else:
+        index = getattr(type(value), "__index__", None)
+        if index is None:
+            raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
+        number = int(index(value))
+    if not _INT_MIN <= number <= _INT_MAX:
+        raise OverflowError("Python int too large to convert to C int")
+    return number
 
 
 def result_name(name: str, is_bytes: bool) -> str | bytes:

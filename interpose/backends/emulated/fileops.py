@@ -181,7 +181,10 @@ def _fileno(fd: object) -> int:
         if fileno is None:
             raise TypeError("argument must be an int, or have a fileno() method.")
         fd = fileno()
-    return fd_arg(fd)
+    number = fd_arg(fd)
+    if number < 0:
+        raise ValueError(f"file descriptor cannot be a negative integer ({number})")
+    return number
 
 
 def fsync(fd: object) -> None:
@@ -289,7 +292,10 @@ def fstatvfs(fd: int, /) -> os.statvfs_result:
 
 def device_encoding(fd: int) -> str | None:
     d = _files.get(fd)
-    if d is None or not d.real or (0 <= fd <= 2 and not isatty(fd)):
+    if d is None:
+        fd_arg(fd)
+        return None
+    if not d.real or (0 <= fd <= 2 and not isatty(fd)):
         return None
     return os.device_encoding(fd)
 

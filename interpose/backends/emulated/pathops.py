@@ -108,13 +108,21 @@ def _check_entry(function: str, form: str, full: str) -> None:
 
 
 def stat(path: object, *, dir_fd: object = None, follow_symlinks: bool = True) -> os.stat_result:
+    return _stat("stat", path, dir_fd, follow_symlinks)
+
+
+def lstat(path: object, *, dir_fd: object = None) -> os.stat_result:
+    return _stat("lstat", path, dir_fd, False)
+
+
+def _stat(function: str, path: object, dir_fd: object, follow_symlinks: bool) -> os.stat_result:
     if type(path) is str and dir_fd is None and path[-1:] not in ("/", ".", "") and "\x00" not in path:
         full = path if path[:1] == "/" and "//" not in path and "/." not in path else _process.absolute(path)
         try:
             return _fs.stat(full, follow_symlinks)
         except OSError as e:
             raise refiled(e, path) from None
-    arg = path_arg("stat", path, allow_fd=True)
+    arg = path_arg(function, path, allow_fd=function == "stat")
     if arg.fd is not None:
         if dir_fd is not None:
             raise ValueError("stat: can't specify both dir_fd and fd")
@@ -129,15 +137,11 @@ def stat(path: object, *, dir_fd: object = None, follow_symlinks: bool = True) -
     return result
 
 
-def lstat(path: object, *, dir_fd: object = None) -> os.stat_result:
-    return stat(path, dir_fd=dir_fd, follow_symlinks=False)
-
-
 def open(path: object, flags: int, mode: int = 0o777, *, dir_fd: object = None) -> int:
     arg = path_arg("open", path)
-    full = full_path(arg, dir_fd)
-    form = dir_form(arg.text)
     try:
+        full = full_path(arg, dir_fd)
+        form = dir_form(arg.text)
         if form and flags & os.O_CREAT:
             _create_directory_form(form, full, flags)
         handle = _fs.open(full, flags, mode & ~_process.umask & 0o7777)
@@ -290,7 +294,15 @@ def chmod(path: object, mode: int, *, dir_fd: object = None, follow_symlinks: bo
 
 
 def chown(path: object, uid: int, gid: int, *, dir_fd: object = None, follow_symlinks: bool = True) -> None:
-    arg = path_arg("chown", path, allow_fd=True)
+    _chown("chown", path, uid, gid, dir_fd, follow_symlinks)
+
+
+def lchown(path: object, uid: int, gid: int) -> None:
+    _chown("lchown", path, uid, gid, None, False)
+
+
+def _chown(function: str, path: object, uid: int, gid: int, dir_fd: object, follow_symlinks: bool) -> None:
+    arg = path_arg(function, path, allow_fd=function == "chown")
     if arg.fd is not None:
         return fileops.fchown(arg.fd, uid, gid)
     full = full_path(arg, dir_fd)
@@ -301,18 +313,24 @@ def chown(path: object, uid: int, gid: int, *, dir_fd: object = None, follow_sym
         os.chown(host, uid, gid, follow_symlinks=follow_symlinks)
 
 
-def lchown(path: object, uid: int, gid: int) -> None:
-    chown(path, uid, gid, follow_symlinks=False)
+class _NoNs:
+    """utime's `ns` when not given: CPython tells that apart from an explicit None (a TypeError)."""
+
+    def __repr__(self) -> str:
+        return "<unset>"
+
+
+_NO_NS: object = _NoNs()
 
 
 def _utime_ns(times: object, ns: object) -> tuple[int, int] | None:
-    if times is not None and ns is not None:
+    if times is not None and ns is not _NO_NS:
         raise ValueError("utime: you may specify either 'times' or 'ns' but not both")
     if times is not None:
         if not isinstance(times, tuple) or len(times) != 2:
             raise TypeError("utime: 'times' must be either a tuple of two ints or None")
         return _seconds_to_ns(times[0]), _seconds_to_ns(times[1])
-    if ns is not None:
+    if ns is not _NO_NS:
         if not isinstance(ns, tuple) or len(ns) != 2 or not all(isinstance(part, int) for part in ns):
             raise TypeError("utime: 'ns' must be a tuple of two ints")
         return int(ns[0]), int(ns[1])
@@ -329,7 +347,7 @@ def _seconds_to_ns(value: object) -> int:
     raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
 
 
-def utime(path: object, times: object = None, *, ns: object = None, dir_fd: object = None,
+def utime(path: object, times: object = None, *, ns: object = _NO_NS, dir_fd: object = None,
           follow_symlinks: bool = True) -> None:  # fmt: skip
     arg = path_arg("utime", path, allow_fd=True)
     pair = _utime_ns(times, ns)
@@ -345,8 +363,8 @@ def utime(path: object, times: object = None, *, ns: object = None, dir_fd: obje
     try:
         full = full_path(arg, dir_fd)
         _fs.utime(full, pair, _follow(dir_form(arg.text), full, follow_symlinks))
-    except OSError as e:
-        raise refiled(e, arg.original) from None
+    except OSError as e:  # CPython's utime names no file in its errors
+        raise OSError(e.errno, e.strerror) from None
 
 
 def truncate(path: object, length: int) -> None:
