@@ -100,10 +100,12 @@ def _check_entry(function: str, form: str, full: str) -> None:
         raise OSError(errno.EEXIST, os.strerror(errno.EEXIST))
     if function != "mkdir":
         try:
-            is_dir = _is_dir(full, False)
+            mode = _fs.stat(full, False).st_mode
         except FileNotFoundError:
             return  # the provider reports the missing name
-        if not is_dir:
+        if st.S_ISLNK(mode):
+            _fs.stat(full, True)  # the slash follows it: a loop or a dangling link reports as such
+        if not st.S_ISDIR(mode):
             raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
 
 
