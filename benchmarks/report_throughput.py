@@ -105,7 +105,7 @@ def time_interpose(path: Path) -> tuple[float, float, int, int]:
     CPU time is shown beside wall time because the machines this runs on are often shared.
     """
     began, cpu = time.perf_counter(), time.process_time()
-    aggregator = Aggregator(Filters())
+    aggregator = Aggregator(Filters(), views=DEFAULT_GROUP_BY)
     read_inputs([str(path)], aggregator.feed)
     rows = aggregator.view(DEFAULT_GROUP_BY)
     return time.perf_counter() - began, time.process_time() - cpu, aggregator.events, len(rows)

@@ -3,27 +3,42 @@
 A call site here is (limitation, level, backend, file, line, function, test): the
 fields that never change between the lines of one counter (the writer repeats the
 first line's fields on the closing line), so the largest `count` of each
-(run, site) is the exact number of hits, as docs/events.md defines it.  Sites and
-runs are numbered as they appear, and a (run, site) pair is one int key, which
-keeps memory at about 100 bytes per key.  Keying on `test` as well keeps
-counters apart when the writer tallies per test.
+(run, site) is the exact number of hits, as docs/events.md defines it.  Keying on
+`test` as well keeps counters apart when the writer tallies per test.
+
+Speed here is memory latency: a log of a million lines has hundreds of thousands
+of counters, and every table that large costs a cache miss or three per line.
+So a row's head, call site, test and process texts are each numbered through a
+small table of their own (a log has few of each), the numbers already
+multiplied into their digit of one int (base `_RADIX`: test, call site, head,
+run), and the counters are the only large table: one dict keyed by that int.
+First and last times are kept per group of what the views need, which for the
+usual views is (head, call site), a small table again.  The radix is odd and
+irregular, not a power of two, because an int hashes to itself and a dict
+indexes by the low bits: shifted digits would start every run of one site on
+the same slot.  A counter costs about 100 bytes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
+from operator import add, floordiv, itemgetter, mod, sub
 from typing import Any
 
 from interpose.report.filters import Filters
 from interpose.report.levels import EVENT_LEVELS
-from interpose.report.model import ViewRow
+from interpose.report.model import DIMENSIONS, ViewRow
 from interpose.report.naming import callsite_label, module_name
-from interpose.report.parsing import Row, SiteFields, resolve_process, resolve_site
+from interpose.report.parsing import Row, SiteFields, resolve_callsite, resolve_head, resolve_process
 
 #: A site's fields and its test ("" without one).
 Site = tuple[SiteFields, str]
-_SHIFT = 32
-_MASK = (1 << _SHIFT) - 1
+#: above any count of distinct values (2**32), odd, with scrambled low bits: see the module docstring
+_RADIX = 0x1_9E37_79B1
+_SITE = _RADIX**3  # a key is run * _SITE + site
+_NEW, _EXCLUDED = -1, -2
 _LEVEL_NAMES = {number: name for name, number in EVENT_LEVELS.items()}
 
 _SITE_VALUES: dict[str, Callable[[Site], str | None]] = {
@@ -40,83 +55,122 @@ def _text(value: bytes) -> str:
     return value.decode("utf-8", "backslashreplace")
 
 
-class Aggregator:
-    """Feeds on rows and keeps, per (run, site), the largest count; first and last times per site and run."""
+class _Numbering:
+    """Numbers for distinct values, multiplied into their digit, reached from every text resolving to the value."""
 
-    def __init__(self, filters: Filters, *, key_times: bool = False) -> None:
+    def __init__(self, unit: int) -> None:
+        self.unit = unit
+        self.values: list[Any] = []
+        self.by_text: dict[bytes, int] = {}
+        self._by_value: dict[Any, int] = {}
+
+    def add(self, text: bytes, value: Any) -> int:
+        number = self._by_value.get(value)
+        if number is None:
+            number = self._by_value[value] = len(self.values) * self.unit
+            self.values.append(value)
+        self.by_text[text] = number
+        return number
+
+
+class Aggregator:
+    """Feeds on rows and keeps, per (run, site), the largest count, and first and last times for the views.
+
+    `views` names every dimension a later `view` may group by: times are kept per counter when it has
+    `process`, per site when it has `test`, else per (head, call site), which is much cheaper.
+    """
+
+    def __init__(self, filters: Filters, *, views: Sequence[str] = tuple(DIMENSIONS)) -> None:
         self.filters = filters
-        self.sites: list[Site] = []
-        self.runs: list[tuple[str, str]] = []  # (run, pid)
-        self.counts: dict[int, int] = {}
+        self.counts: dict[int, int] = {}  # run * _SITE + site -> largest count
         self.rows = 0
         self.excluded = 0
-        # [index, included, first, last] per site, reached from the members' text (several texts may
-        # share one entry: spacing, message) and from the resolved fields
-        self._site_entries: list[list[Any]] = []
-        self._sites: dict[bytes | tuple[bytes, bytes], list[Any]] = {}  # by members' text (and test)
-        self._site_ids: dict[Site, list[Any]] = {}
-        self._runs: dict[bytes, int] = {}  # run number << 32, by members' text
-        self._run_ids: dict[str, int] = {}
-        self._key_times: dict[int, list[bytes]] | None = {} if key_times else None
+        self._heads = _Numbering(_RADIX**2)  # values: (limitation, level, backend)
+        self._callsites = _Numbering(_RADIX)  # values: (file, line, function)
+        self._tests = _Numbering(1)  # values: the test id, "" (number 0) without one
+        self._tests.add(b"", "")
+        self._runs = _Numbering(_SITE)  # values: run ids (a reused pid is another run)
+        self._by_key = "process" in views
+        self._by_test = "test" in views
+        self._spans: dict[int, list[bytes]] = {}  # times key -> [first, last]
 
     def feed(self, rows: list[Row]) -> None:
         """Count a batch of rows; the loop is the hot path of the whole report, keep it flat."""
-        sites, runs, counts, times = self._sites, self._runs, self.counts, self._key_times
+        heads, callsites, tests = self._heads.by_text.get, self._callsites.by_text.get, self._tests.by_text.get
+        runs = self._runs.by_text.get
+        keys: list[int] = []
+        numbers: list[bytes] = []
+        add_key, add_number = keys.append, numbers.append
+        spans, get_span = self._spans, self._spans.get
+        by_key, by_test = self._by_key, self._by_test
         since, until = self.filters.since, self.filters.until
         timed = self.filters.timed
         excluded = 0
-        for ts, site_text, process_text, count, test in rows:
+        for ts, head_text, callsite_text, process_text, count, test_text in rows:
             if timed and (ts < since or ts > until):
                 excluded += 1
                 continue
-            site = sites.get((site_text, test) if test else site_text)
-            if site is None:
-                site = self._new_site(site_text, test, ts)
-            if not site[1]:
-                excluded += 1
-                continue
-            if ts < site[2]:
-                site[2] = ts
-            elif ts > site[3]:
-                site[3] = ts
-            process = runs.get(process_text)
-            if process is None:
-                process = self._new_run(process_text)
-            key = process | site[0]
-            number = int(count)
-            if number > counts.get(key, 0):
-                counts[key] = number
-            if times is not None:
-                span = times.get(key)
-                if span is None:
-                    times[key] = [ts, ts]
-                elif ts < span[0]:
-                    span[0] = ts
-                elif ts > span[1]:
-                    span[1] = ts
+            head = heads(head_text, _NEW)
+            if head < 0:
+                if head == _NEW:
+                    head = self._new_head(head_text)
+                if head == _EXCLUDED:
+                    excluded += 1
+                    continue
+            callsite = callsites(callsite_text)
+            if callsite is None:
+                callsite = self._callsites.add(callsite_text, resolve_callsite(callsite_text))
+            test = tests(test_text)
+            if test is None:
+                test = self._tests.add(test_text, _text(test_text))
+            run = runs(process_text)
+            if run is None:
+                run = self._runs.add(process_text, resolve_process(process_text)[0])
+            pair = head + callsite
+            key = pair + test + run
+            add_key(key)
+            add_number(count)
+            where = key if by_key else pair + test if by_test else pair
+            span = get_span(where)
+            if span is None:
+                spans[where] = [ts, ts]
+            elif ts > span[1]:
+                span[1] = ts
+            elif ts < span[0]:
+                span[0] = ts
+        self._merge(keys, list(map(int, numbers)))
         self.rows += len(rows)
         self.excluded += excluded
 
-    def _new_site(self, text: bytes, test: bytes, ts: bytes) -> list[Any]:
-        site = (resolve_site(text), _text(test))
-        entry = self._site_ids.get(site)
-        if entry is None:
-            limitation, level, backend = site[0][:3]
-            entry = [len(self.sites), self.filters.accepts_site(level, limitation, backend), ts, ts]
-            self.sites.append(site)
-            self._site_entries.append(entry)
-            self._site_ids[site] = entry
-        self._sites[(text, test) if test else text] = entry
-        return entry
+    def _merge(self, keys: list[int], numbers: list[int]) -> None:
+        """Keep the largest count per key, in C-level passes over the batch.
 
-    def _new_run(self, text: bytes) -> int:
-        run, pid = resolve_process(text)
-        number = self._run_ids.get(run)
-        if number is None:
-            number = self._run_ids[run] = len(self.runs) << _SHIFT
-            self.runs.append((run, pid))
-        self._runs[text] = number
-        return number
+        The counters are the one table too large for the cache; lookups made by a C loop
+        overlap their misses, where a Python loop waits for each in turn.
+        """
+        batch = dict(zip(keys, numbers, strict=True))
+        if len(batch) < len(keys):  # a key twice in the batch: the largest, not the last
+            batch = {}
+            for key, number in zip(keys, numbers, strict=True):
+                if number > batch.get(key, 0):
+                    batch[key] = number
+        counts = self.counts
+        seen = list(batch.keys() & counts.keys())
+        batch.update(zip(seen, map(max, map(counts.__getitem__, seen), map(batch.__getitem__, seen)), strict=True))
+        counts.update(batch)
+
+    def _new_head(self, text: bytes) -> int:
+        limitation, level, backend = fields = resolve_head(text)
+        if self.filters.accepts_site(level, limitation, backend):
+            return self._heads.add(text, fields)
+        self._heads.by_text[text] = _EXCLUDED
+        return _EXCLUDED
+
+    def _site(self, site: int) -> Site:
+        """The fields of a site number (its digits: head, call site, test)."""
+        head, rest = divmod(site % _SITE, _RADIX**2)
+        callsite, test = divmod(rest, _RADIX)
+        return self._heads.values[head] + self._callsites.values[callsite], self._tests.values[test]
 
     @property
     def events(self) -> int:
@@ -125,59 +179,65 @@ class Aggregator:
 
     def processes(self) -> int:
         """How many runs had at least one counted event."""
-        return len({key >> _SHIFT for key in self.counts})
+        return len(set(map(floordiv, self.counts, repeat(_SITE))))
 
     def span(self) -> tuple[str, str] | tuple[None, None]:
-        """The first and last time of a counted event."""
-        entries = [entry for entry in self._site_entries if entry[1]]
-        if not self.counts or not entries:
+        """The first and last time of a counted event (excluded lines leave no times)."""
+        if not self.counts:
             return None, None
-        return _text(min(entry[2] for entry in entries)), _text(max(entry[3] for entry in entries))
+        spans = self._spans.values()
+        return _text(min(map(itemgetter(0), spans))), _text(max(map(itemgetter(1), spans)))
 
     def view(self, group_by: Sequence[str]) -> list[ViewRow]:
         """Totals grouped by the given dimensions, most events first."""
         site_dims = [dim for dim in group_by if dim != "process"]
         by_process = len(site_dims) < len(group_by)
-        times = self._key_times
-        if by_process and times is None:
-            raise ValueError("grouping by process needs key_times=True")
+        if (by_process and not self._by_key) or ("test" in group_by and not (self._by_test or self._by_key)):
+            raise ValueError(f"the aggregator was not made for views by {', '.join(group_by)}")
         ids: dict[tuple[str | None, ...], int] = {}
-        site_group = [
-            ids.setdefault(tuple(_SITE_VALUES[d](site) for d in site_dims), len(ids)) for site in self.sites
-        ]
-        site_levels = [EVENT_LEVELS[fields[1]] for fields, _test in self.sites]
-        site_keys = list(ids)
-        run_keys = [(run,) for run, _pid in self.runs]
-        pairs: dict[int, int] = {}  # (site group << 32 | run) -> group, grouping by process and site
-        groups: list[list[Any]] = []  # [key, events, level, first, last, processes]
-        if not by_process:
-            groups = [[key, 0, 0, b"\xff", b"", 0] for key in ids]
-        members: set[int] = set()
-        for key, number in self.counts.items():
-            s, r = key & _MASK, key >> _SHIFT
-            if not by_process:
-                g = site_group[s]
-            else:
-                pair = site_group[s] << _SHIFT | r
-                g = pairs.get(pair, -1)
-                if g < 0:
-                    g = pairs[pair] = len(groups)
-                    groups.append([site_keys[site_group[s]] + run_keys[r], 0, 0, b"\xff", b"", 1])
-                span = times[key]  # type: ignore[index]
-                group = groups[g]
-                group[3], group[4] = min(group[3], span[0]), max(group[4], span[1])
-            group = groups[g]
-            group[1] += number
-            if site_levels[s] > group[2]:
-                group[2] = site_levels[s]
-            members.add(g << _SHIFT | r)
-        if not by_process:
-            for entry in self._site_entries:
-                if entry[1]:
-                    group = groups[site_group[entry[0]]]
-                    group[3], group[4] = min(group[3], entry[2]), max(group[4], entry[3])
-            for member in members:
-                groups[member >> _SHIFT][5] += 1
+        memo: dict[int, int] = {}
+        levels: dict[int, int] = {}  # site number (without its test digit unless grouping by test) -> level
+        unit = 1 if "test" in site_dims else _RADIX  # the site digits a group depends on start here
+
+        def group_of(site: int) -> int:
+            """The group number of a site number (memoised: a view has few groups, a log many sites)."""
+            site %= _SITE
+            site -= site % unit
+            number = memo.get(site)
+            if number is None:
+                fields = self._site(site)
+                number = memo[site] = ids.setdefault(tuple(_SITE_VALUES[d](fields) for d in site_dims), len(ids))
+                levels[site] = EVENT_LEVELS[fields[0][1]]
+            return number
+
+        key_sites = list(map(mod, self.counts, repeat(_SITE)))
+        site_groups = {site: group_of(site) for site in set(key_sites)}
+        key_groups = list(map(site_groups.__getitem__, key_sites))
+        level_pairs: Iterable[tuple[int, int]]
+        if by_process:  # a group per (site group, run): run * _SITE + site group, numbered on
+            pairs = list(map(add, key_groups, map(sub, self.counts, key_sites)))
+            numbers = {pair: number for number, pair in enumerate(dict.fromkeys(pairs))}
+            site_keys = list(ids)
+            keys = [(*site_keys[pair % _SITE], self._runs.values[pair // _SITE]) for pair in numbers]
+            key_groups = list(map(numbers.__getitem__, pairs))
+            whole = map(sub, key_sites, map(mod, key_sites, repeat(unit)))
+            level_pairs = zip(key_groups, map(levels.__getitem__, whole), strict=True)  # a run's level: its own sites'
+        else:
+            keys = list(ids)
+            level_pairs = ((memo[site], level) for site, level in levels.items())
+        groups: list[list[Any]] = [[key, 0, 0, b"\xff", b"", 0] for key in keys]  # key, events, level, times, runs
+        for g, number in zip(key_groups, self.counts.values(), strict=True):
+            groups[g][1] += number
+        for g, level in level_pairs:
+            if level > groups[g][2]:
+                groups[g][2] = level
+        # a run counts once per group: run * _SITE + group, deduplicated, then counted per group
+        members = set(map(add, key_groups, map(sub, self.counts, key_sites)))
+        for g, processes in Counter(map(mod, members, repeat(_SITE))).items():
+            groups[g][5] = processes
+        for where, (first, last) in self._spans.items():
+            group = groups[numbers[where - where % _SITE + group_of(where)] if by_process else group_of(where)]
+            group[3], group[4] = min(group[3], first), max(group[4], last)
         order = [site_dims.index(dim) if dim != "process" else len(site_dims) for dim in group_by]
         rows = [
             ViewRow(

@@ -154,7 +154,7 @@ def run(
         raise UsageError(str(error)) from None
     if args.top is not None and args.top < 1:
         raise UsageError("--top must be at least 1")
-    aggregator = Aggregator(filters, key_times="process" in args.group_by)
+    aggregator = Aggregator(filters, views=args.group_by)
     inputs = read_inputs(args.paths, aggregator.feed, stdin)
     for summary in inputs:
         line = problem_line(summary)

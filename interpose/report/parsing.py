@@ -5,12 +5,15 @@ are accepted inside strings) and a check of the fields the report uses.  It cost
 about 4 µs a line, too slow for the 500,000 lines a second the report must read,
 so `LineParser` first runs a regular expression over whole blocks of lines.
 
-A row is (ts, site, process, count, test), all bytes.  `site` is the text of the
-members from `level` to `callsite` and `process` that of `pid` and `run`: the
-aggregator only hashes them, and turns a new one into fields once
-(`resolve_site`, `resolve_process`), which is what makes the fast path fast.
-The reference parser builds the same members with `json.dumps`, so both resolve
-to the same fields.
+A row is (ts, head, callsite, process, count, test), all bytes.  `head` is the
+text of the members from `level` to `backend`, `callsite` that member's value and
+`process` the text of `pid` and `run`: the aggregator only hashes them, and turns
+a new one into fields once (`resolve_head`, `resolve_callsite`,
+`resolve_process`), which is what makes the fast path fast.  They are cut small
+and apart (not one group from `level` to `run`) so that the tables they are
+looked up in stay small enough for the processor's cache: a log has few heads,
+call sites and runs, but many combinations of them.  The reference parser builds
+the same members with `json.dumps`, so both resolve to the same fields.
 
 Why the fast path returns what `parse_line` returns (after resolving) for every
 line it accepts -- tests/report/test_parsing.py checks it on generated and mutated
@@ -23,9 +26,12 @@ lines:
    documented keys, each once, in the documented order, with values that are
    strings, numbers, literals or flat objects of those.  A line it matches is a
    JSON object with exactly those keys (no duplicates, so no "last one wins"),
-   and as the grammar is unambiguous the groups are unique.  The site and
+   and as the grammar is unambiguous the groups are unique.  The head and
    process groups are runs of whole members, so wrapped in braces they are JSON
-   objects whose values are the line's own.
+   objects whose values are the line's own; the callsite group is a JSON value.
+   Possessive quantifiers (Python 3.11+) change nothing here: no `[^"]` run can
+   give back a character that what follows it could use, so they only spare
+   the engine its backtracking bookkeeping.
 3. Every value the report uses is typed as tightly as `event_row` checks it:
    schema the literal 1, a canonical timestamp, an upper-case level name,
    non-empty strings for limitation/backend/run, integers without leading zeros
@@ -43,14 +49,18 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from datetime import datetime, timezone
-from functools import lru_cache
 from typing import Any
 
 from interpose.report.levels import EVENT_LEVELS
 
-#: ts, site members, process members, count, test (b"" when absent): see the module docstring.
-Row = tuple[bytes, bytes, bytes, bytes, bytes]
+#: ts, head members, callsite value, process members, count, test (b"" when absent): see the module docstring.
+Row = tuple[bytes, bytes, bytes, bytes, bytes, bytes]
+#: limitation, level, backend.
+HeadFields = tuple[str, str, str]
+#: file, line, function ("" for all three without a call site).
+CallsiteFields = tuple[str, str, str]
 #: limitation, level, backend, file, line, function ("" for the last three without a call site).
 SiteFields = tuple[str, str, str, str, str, str]
 
@@ -142,35 +152,36 @@ def event_row(obj: object) -> Row:
     if type(count) is not int or count < 1:
         raise BadLine("bad or missing 'count'")
     test = obj.get("test")
-    members = {
-        "level": level.upper(),
-        "limitation": _text(obj, "limitation"),
-        "backend": _text(obj, "backend"),
-        "callsite": where if site is not None else None,
-    }
+    head = {"level": level.upper(), "limitation": _text(obj, "limitation"), "backend": _text(obj, "backend")}
     return (
         ts.encode(),
-        _encode(_dump(members)[1:-1]),
+        _encode(_dump(head)[1:-1]),
+        _encode(_dump(where if site is not None else None)),
         _encode(f'{_integer(obj, "pid")},"run":{_dump(_text(obj, "run"))}'),
         str(count).encode(),
         b"" if test is None else _encode(_text(obj, "test", empty=True)),
     )
 
 
+def _json(text: bytes) -> Any:
+    return _DECODER.decode(text.decode("utf-8", "surrogatepass"))
+
+
 def _members(text: bytes) -> dict[str, Any]:
-    result: dict[str, Any] = _DECODER.decode("{" + text.decode("utf-8", "surrogatepass") + "}")
+    result: dict[str, Any] = _json(b"{" + text + b"}")
     return result
 
 
-@lru_cache(maxsize=1 << 16)
-def resolve_site(site: bytes) -> SiteFields:
-    """The fields of a row's site members (called once per distinct site text)."""
-    members = _members(site)
-    where = members["callsite"]
-    file, line, function = (
-        ("", "", "") if where is None else (where["file"], str(where["line"]), where["function"])
-    )
-    return members["limitation"], members["level"], members["backend"], file, line, function
+def resolve_head(head: bytes) -> HeadFields:
+    """(limitation, level, backend) of a row's head members (called once per distinct head text)."""
+    members = _members(head)
+    return members["limitation"], members["level"], members["backend"]
+
+
+def resolve_callsite(callsite: bytes) -> CallsiteFields:
+    """(file, line, function) of a row's callsite value (called once per distinct text)."""
+    where = _json(callsite)
+    return ("", "", "") if where is None else (where["file"], str(where["line"]), where["function"])
 
 
 def resolve_process(process: bytes) -> tuple[str, str]:
@@ -204,8 +215,8 @@ _SCALAR = rb"(?:" + _STR + rb"|" + _NUM + rb"|true|false|null)"
 _PAIR = _STR + rb":" + _SCALAR
 _INT = rb"(?:0|-?[1-9][0-9]*)"
 _LEVEL = rb'"(?:' + "|".join(EVENT_LEVELS).encode() + rb')"'
-_CALLSITE = rb'(?:null|\{"file":"[^"]*","line":' + _INT + rb',"function":"[^"]*"\})'
-#: (key, value pattern) in the documented order; None marks where the site and process groups
+_CALLSITE = rb'(?P<callsite>null|\{"file":"[^"]*","line":' + _INT + rb',"function":"[^"]*"\})'
+#: (key, value pattern) in the documented order; None marks where the head and process groups
 #: open and close.  `final`, `test` and `detail` may be left out (docs/events.md's first line has
 #: no `final`); any other difference sends the line to `parse_line`.
 _MEMBERS: tuple[tuple[str, bytes] | None, ...] = (
@@ -213,8 +224,8 @@ _MEMBERS: tuple[tuple[str, bytes] | None, ...] = (
     ("ts", rb'"(?P<ts>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z)"'),
     None,
     ("level", _LEVEL), ("limitation", rb'"[^"]+"'), ("function", _STR), ("backend", rb'"[^"]+"'),
-    ("policy", _STR), ("outcome", _STR), ("message", _STR), ("callsite", _CALLSITE),
     None,
+    ("policy", _STR), ("outcome", _STR), ("message", _STR), ("callsite", _CALLSITE),
     None,
     ("pid", _INT),
     ("run", rb'"[^"]+"'),
@@ -230,7 +241,7 @@ _OPTIONAL = ("final", "test", "detail")
 
 def _pattern(spaced: bool) -> re.Pattern[bytes]:
     """The documented layout, with compact separators or those of `json.dumps`'s default."""
-    groups = iter((rb"(?P<site>", rb")", rb"(?P<process>", rb")"))
+    groups = iter((rb"(?P<head>", rb")", rb"(?P<process>", rb")"))
     parts = [rb"^\{"]
     first = True
     for member in _MEMBERS:
@@ -243,11 +254,14 @@ def _pattern(spaced: bool) -> re.Pattern[bytes]:
         first = False
     parts.append(rb"\}[ \t\r]*$")
     pattern = b"".join(parts)
-    # the site group opened before its comma: move the comma out so the group is whole members
-    pattern = pattern.replace(rb'(?P<site>,"level"', rb',(?P<site>"level"')
+    # the head group opened before its comma: move the comma out so the group is whole members
+    pattern = pattern.replace(rb'(?P<head>,"level"', rb',(?P<head>"level"')
     pattern = pattern.replace(rb'(?P<process>,"pid":', rb',"pid":(?P<process>')
     if spaced:
-        pattern = pattern.replace(b'":', b'": ').replace(b',"', b', "').replace(b",(?P<site>", b", (?P<site>")
+        pattern = pattern.replace(b'":', b'": ').replace(b',"', b', "').replace(b",(?P<head>", b", (?P<head>")
+    if sys.version_info >= (3, 11):  # possessive runs: see point 2 of the module docstring
+        for run in (rb'[^"]*', rb'[^"]+', rb"[0-9]*", rb"[0-9]+", rb"[ \t\r]*"):
+            pattern = pattern.replace(run, run + b"+")
     return re.compile(pattern, re.MULTILINE)
 
 

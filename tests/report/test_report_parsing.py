@@ -16,16 +16,17 @@ from interpose.report.parsing import (
     fast_row,
     parse_block,
     reference_row,
+    resolve_callsite,
+    resolve_head,
     resolve_process,
-    resolve_site,
 )
 from tests.report.conftest import dumps, event
 
 
 def meaning(row: Row) -> tuple[Any, ...]:
     """What the aggregator makes of a row."""
-    ts, site, process, count, test = row
-    return ts, resolve_site(site), resolve_process(process), int(count), test
+    ts, head, callsite, process, count, test = row
+    return ts, resolve_head(head), resolve_callsite(callsite), resolve_process(process), int(count), test
 
 
 def reference(raw: bytes) -> tuple[Any, ...] | str:
