@@ -103,9 +103,7 @@ def _check_entry(function: str, form: str, full: str) -> None:
             mode = _fs.stat(full, False).st_mode
         except FileNotFoundError:
             return  # the provider reports the missing name
-        if st.S_ISLNK(mode):
-            _fs.stat(full, True)  # the slash follows it: a loop or a dangling link reports as such
-        if not st.S_ISDIR(mode):
+        if not st.S_ISDIR(mode):  # a symlink too: the kernel does not follow the last name of an entry operation
             raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
 
 
@@ -235,6 +233,7 @@ def _check_two_entries(function: str, src: str, full_src: str, dst: str, full_ds
             _directory(full if form == "." else full.rpartition("/")[0] or "/")
         raise OSError(errno.EBUSY, os.strerror(errno.EBUSY))
     if src_form:
+        _directory(full_dst.rpartition("/")[0] or "/")  # both lookups come before the source's type check
         _check_entry(function, src_form, full_src)
     if not _is_dir(full_src, False):
         raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
