@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from itertools import repeat
-from operator import add, floordiv, itemgetter, mod, sub
+from itertools import compress, repeat
+from operator import add, and_, floordiv, itemgetter, le, mod, ne, sub
 from typing import Any
 
 from interpose.report.filters import Filters
@@ -38,7 +38,7 @@ Site = tuple[SiteFields, str]
 #: above any count of distinct values (2**32), odd, with scrambled low bits: see the module docstring
 _RADIX = 0x1_9E37_79B1
 _SITE = _RADIX**3  # a key is run * _SITE + site
-_NEW, _EXCLUDED = -1, -2
+_EXCLUDED = -1  # the number of a head whose events the filters leave out
 _LEVEL_NAMES = {number: name for name, number in EVENT_LEVELS.items()}
 
 _SITE_VALUES: dict[str, Callable[[Site], str | None]] = {
@@ -55,21 +55,23 @@ def _text(value: bytes) -> str:
     return value.decode("utf-8", "backslashreplace")
 
 
-class _Numbering:
-    """Numbers for distinct values, multiplied into their digit, reached from every text resolving to the value."""
+class _Numbering(dict[bytes, int]):
+    """Text -> number of its value, multiplied into its digit; a new text is resolved once, on its first miss."""
 
-    def __init__(self, unit: int) -> None:
+    def __init__(self, unit: int, resolve: Callable[[bytes], Any]) -> None:
+        super().__init__()
         self.unit = unit
-        self.values: list[Any] = []
-        self.by_text: dict[bytes, int] = {}
+        self.resolve = resolve
+        self.resolved: list[Any] = []
         self._by_value: dict[Any, int] = {}
 
-    def add(self, text: bytes, value: Any) -> int:
-        number = self._by_value.get(value)
+    def __missing__(self, text: bytes) -> int:
+        value = self.resolve(text)
+        number = _EXCLUDED if value is None else self._by_value.get(value)
         if number is None:
-            number = self._by_value[value] = len(self.values) * self.unit
-            self.values.append(value)
-        self.by_text[text] = number
+            number = self._by_value[value] = len(self.resolved) * self.unit
+            self.resolved.append(value)
+        self[text] = number
         return number
 
 
@@ -85,62 +87,46 @@ class Aggregator:
         self.counts: dict[int, int] = {}  # run * _SITE + site -> largest count
         self.rows = 0
         self.excluded = 0
-        self._heads = _Numbering(_RADIX**2)  # values: (limitation, level, backend)
-        self._callsites = _Numbering(_RADIX)  # values: (file, line, function)
-        self._tests = _Numbering(1)  # values: the test id, "" (number 0) without one
-        self._tests.add(b"", "")
-        self._runs = _Numbering(_SITE)  # values: run ids (a reused pid is another run)
+        self._heads = _Numbering(_RADIX**2, self._head)  # values: (limitation, level, backend)
+        self._callsites = _Numbering(_RADIX, resolve_callsite)  # values: (file, line, function)
+        self._tests = _Numbering(1, _text)  # values: the test id, "" (number 0) without one
+        self._tests[b""]  # noqa: B018 - numbers "" first, as 0
+        self._runs = _Numbering(_SITE, lambda text: resolve_process(text)[0])  # a reused pid is another run
         self._by_key = "process" in views
         self._by_test = "test" in views
         self._spans: dict[int, list[bytes]] = {}  # times key -> [first, last]
 
     def feed(self, rows: list[Row]) -> None:
-        """Count a batch of rows; the loop is the hot path of the whole report, keep it flat."""
-        heads, callsites, tests = self._heads.by_text.get, self._callsites.by_text.get, self._tests.by_text.get
-        runs = self._runs.by_text.get
-        keys: list[int] = []
-        numbers: list[bytes] = []
-        add_key, add_number = keys.append, numbers.append
+        """Count a batch of rows: column by column in C-level passes, bar one short loop for the times."""
+        columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        heads = list(map(self._heads.__getitem__, columns[1]))
+        if self.filters.timed or _EXCLUDED in heads:
+            since, until = self.filters.since, self.filters.until
+            kept = list(map(and_, map(le, repeat(since), columns[0]), map(le, columns[0], repeat(until))))
+            kept = list(map(and_, kept, map(ne, heads, repeat(_EXCLUDED))))
+            self.excluded += len(rows) - sum(kept)
+            columns = [list(compress(column, kept)) for column in columns]
+            heads = list(compress(heads, kept))
+        ts, _heads, callsites, processes, counts, tests = columns
+        pairs = list(map(add, heads, map(self._callsites.__getitem__, callsites)))
+        sites = list(map(add, pairs, map(self._tests.__getitem__, tests)))
+        keys = list(map(add, sites, map(self._runs.__getitem__, processes)))
+        self._merge(keys, list(map(int, counts)))
         spans, get_span = self._spans, self._spans.get
-        by_key, by_test = self._by_key, self._by_test
-        since, until = self.filters.since, self.filters.until
-        timed = self.filters.timed
-        excluded = 0
-        for ts, head_text, callsite_text, process_text, count, test_text in rows:
-            if timed and (ts < since or ts > until):
-                excluded += 1
-                continue
-            head = heads(head_text, _NEW)
-            if head < 0:
-                if head == _NEW:
-                    head = self._new_head(head_text)
-                if head == _EXCLUDED:
-                    excluded += 1
-                    continue
-            callsite = callsites(callsite_text)
-            if callsite is None:
-                callsite = self._callsites.add(callsite_text, resolve_callsite(callsite_text))
-            test = tests(test_text)
-            if test is None:
-                test = self._tests.add(test_text, _text(test_text))
-            run = runs(process_text)
-            if run is None:
-                run = self._runs.add(process_text, resolve_process(process_text)[0])
-            pair = head + callsite
-            key = pair + test + run
-            add_key(key)
-            add_number(count)
-            where = key if by_key else pair + test if by_test else pair
+        for where, moment in zip(keys if self._by_key else sites if self._by_test else pairs, ts, strict=True):
             span = get_span(where)
             if span is None:
-                spans[where] = [ts, ts]
-            elif ts > span[1]:
-                span[1] = ts
-            elif ts < span[0]:
-                span[0] = ts
-        self._merge(keys, list(map(int, numbers)))
+                spans[where] = [moment, moment]
+            elif moment > span[1]:
+                span[1] = moment
+            elif moment < span[0]:
+                span[0] = moment
         self.rows += len(rows)
-        self.excluded += excluded
+
+    def _head(self, text: bytes) -> tuple[str, str, str] | None:
+        """A head's fields, or None when the filters exclude its events."""
+        limitation, level, backend = fields = resolve_head(text)
+        return fields if self.filters.accepts_site(level, limitation, backend) else None
 
     def _merge(self, keys: list[int], numbers: list[int]) -> None:
         """Keep the largest count per key, in C-level passes over the batch.
@@ -155,22 +141,14 @@ class Aggregator:
                 if number > batch.get(key, 0):
                     batch[key] = number
         counts = self.counts
-        seen = list(batch.keys() & counts.keys())
-        batch.update(zip(seen, map(max, map(counts.__getitem__, seen), map(batch.__getitem__, seen)), strict=True))
-        counts.update(batch)
-
-    def _new_head(self, text: bytes) -> int:
-        limitation, level, backend = fields = resolve_head(text)
-        if self.filters.accepts_site(level, limitation, backend):
-            return self._heads.add(text, fields)
-        self._heads.by_text[text] = _EXCLUDED
-        return _EXCLUDED
+        # one pass: each key's old count is read just before it is written, while its slot is in the cache
+        counts.update(zip(batch, map(max, map(counts.get, batch, repeat(0)), batch.values()), strict=True))
 
     def _site(self, site: int) -> Site:
         """The fields of a site number (its digits: head, call site, test)."""
         head, rest = divmod(site % _SITE, _RADIX**2)
         callsite, test = divmod(rest, _RADIX)
-        return self._heads.values[head] + self._callsites.values[callsite], self._tests.values[test]
+        return self._heads.resolved[head] + self._callsites.resolved[callsite], self._tests.resolved[test]
 
     @property
     def events(self) -> int:
@@ -218,7 +196,7 @@ class Aggregator:
             pairs = list(map(add, key_groups, map(sub, self.counts, key_sites)))
             numbers = {pair: number for number, pair in enumerate(dict.fromkeys(pairs))}
             site_keys = list(ids)
-            keys = [(*site_keys[pair % _SITE], self._runs.values[pair // _SITE]) for pair in numbers]
+            keys = [(*site_keys[pair % _SITE], self._runs.resolved[pair // _SITE]) for pair in numbers]
             key_groups = list(map(numbers.__getitem__, pairs))
             whole = map(sub, key_sites, map(mod, key_sites, repeat(unit)))
             level_pairs = zip(key_groups, map(levels.__getitem__, whole), strict=True)  # a run's level: its own sites'
