@@ -13,7 +13,8 @@ from types import ModuleType
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Sequence
+    from collections.abc import Callable, Sequence
+    from collections.abc import Set as AbstractSet
 
 # Modules that must keep the host: interpose itself, and importlib, which loads Python code from the host
 # (GraalPy makes the same exception for its language home; a backend that replaces `_io`'s contents gives
@@ -57,7 +58,7 @@ _holders: dict[frozenset[int], dict[tuple[str, int], tuple[int, tuple[str, ...]]
 
 def _holding_keys(
     cache: dict[tuple[str, int], tuple[int, tuple[str, ...]]] | None, name: str, namespace: dict[str, object],
-    wanted: Collection[int],
+    wanted: AbstractSet[int],
 ) -> tuple[str, ...]:  # fmt: skip
     size = len(namespace)
     slot = (name, id(namespace))

@@ -24,7 +24,7 @@ class BuiltinLike:
         return f"<built-in function {self.__name__}>"  # type: ignore[attr-defined]
 
     def __reduce__(self) -> str:
-        return self.__qualname__  # type: ignore[attr-defined, no-any-return]
+        return self.__qualname__  # type: ignore[attr-defined]
 
 
 def builtin_like(function: Callable[..., object], module: str) -> Callable[..., object]:
@@ -36,4 +36,4 @@ def builtin_like(function: Callable[..., object], module: str) -> Callable[..., 
         {"__wrapped__": function, "__name__": name, "__qualname__": name, "__module__": module,
          "__doc__": function.__doc__}
     )  # fmt: skip
-    return wrapped  # type: ignore[return-value]
+    return wrapped

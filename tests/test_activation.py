@@ -75,11 +75,10 @@ def test_every_route_reaches_the_shims_in_process() -> None:
 
 def test_deactivate_restores_every_reference_exactly() -> None:
     import pathlib  # noqa: F401 - loaded so that it is part of the snapshot
+    import posix
     import shutil  # noqa: F401
     import subprocess  # noqa: F401
     import tempfile  # noqa: F401
-
-    import posix
 
     posix_before = dict(vars(posix))
     before = _snapshot()

@@ -158,6 +158,6 @@ def test_spawn_family_is_absent_with_fork_and_logged(tmp_path: Path, log_file: P
         ("process.spawn", 2, True),  # the same call site, hit twice: spawnv, then P_WAIT
     ]
     assert events[0]["function"] == "os.spawnv"
-    out, events = _run(tmp_path, tmp_path / "warn.jsonl", "import os\nprint(os.spawnv(os.P_WAIT, '/bin/true', ['true']))\n",
-                       "--policy=warn")  # fmt: skip
+    spawn = "import os\nprint(os.spawnv(os.P_WAIT, '/bin/true', ['true']))\n"
+    out, events = _run(tmp_path, tmp_path / "warn.jsonl", spawn, "--policy=warn")
     assert out.strip() == "0"

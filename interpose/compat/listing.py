@@ -61,7 +61,8 @@ def render_markdown() -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for entry in CATALOG.values():
-        cells = (entry.id, entry.level_name, ", ".join(entry.backends), entry.enforce, entry.warn, entry.message, entry.fact)
+        backends = ", ".join(entry.backends)
+        cells = (entry.id, entry.level_name, backends, entry.enforce, entry.warn, entry.message, entry.fact)
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return "\n".join(lines) + "\n"
 

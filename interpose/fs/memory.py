@@ -479,13 +479,13 @@ class MemoryFileSystem(FileSystem):
         if node is target:
             return
         if isinstance(node, Dir):
-            if target is not None and not isinstance(target, Dir):
-                raise err(E.ENOTDIR)
-            up = dparent
+            up = dparent  # "new is inside old" is checked first, as Linux's lock_rename does
             while up is not self._root:
                 if up is node:
                     raise err(E.EINVAL)
                 up = up.parent
+            if target is not None and not isinstance(target, Dir):
+                raise err(E.ENOTDIR)
             if isinstance(target, Dir) and self._entries(target):
                 raise err(E.ENOTEMPTY)
         elif isinstance(target, Dir):

@@ -151,59 +151,12 @@ def interposed_fs(request: pytest.FixtureRequest, log_file: str) -> Iterator[Int
         session = compat.current()
         if session is not None and session.recorder is not None:
             session.recorder.context["test"] = test
-        inherited = _inherit_open_fds()
         active_test = test
         yield InterposeFS(provider, log_file, test, since)
     finally:
         active_test = None
-        _disown(inherited)
         activation.deactivate()
         _resume(suspended)
-
-
-def _inherit_open_fds() -> set[int]:
-    """Enter every real descriptor open now into the emulated fd table, as a process inherits its parent's.
-
-    pytest's capture keeps descriptors open across the test (saved stdout,
-    temporary files) and moves them with dup2 between phases; the java backend
-    knows only descriptors opened through it, so without this the first dup2
-    after activation fails with EBADF.  Returns the ids of the descriptions entered.
-    """
-    import fcntl
-
-    from interpose.fs.host import HostFileHandle
-
-    current = activation.active()
-    table = getattr(getattr(current and current.backend, "process", None), "table", None)
-    if table is None:
-        return set()
-    try:
-        names = os.listdir("/proc/self/fd")  # the host's (os.path.isdir would ask the memory tree)
-    except OSError:
-        return set()
-    inherited = set()
-    for name in names:
-        fd = int(name)
-        if fd in table:
-            continue
-        try:
-            flags = fcntl.fcntl(fd, fcntl.F_GETFL)
-        except OSError:
-            continue  # the descriptor that listed the directory, closed since
-        table.adopt(fd, HostFileHandle(fd, ""), "", flags)
-        inherited.add(id(table.get(fd)))
-    return inherited
-
-
-def _disown(inherited: set[int]) -> None:
-    """Take the inherited descriptions (and fds dup'd onto them) out of the table, so deactivation leaves them open."""
-    current = activation.active()
-    table = getattr(getattr(current and current.backend, "process", None), "table", None)
-    if table is None or not inherited:
-        return
-    files = table._files  # no public way to forget an fd without closing it
-    for fd in [fd for fd, description in files.items() if id(description) in inherited]:
-        del files[fd]
 
 
 def _suspend_session() -> Settings | None:

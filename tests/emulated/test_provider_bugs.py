@@ -1,4 +1,4 @@
-"""Bugs the emulated backend's tests found below it, in the providers (interpose/fs, not this package's)."""
+"""Bugs the emulated backend's tests found below it, in the providers, kept as regression tests."""
 
 from __future__ import annotations
 
@@ -32,8 +32,6 @@ def _linux_errno(tmp_path: Path) -> int | None:
     return None
 
 
-@pytest.mark.xfail(strict=True, reason="interpose/fs/memory.py rename: a directory onto a file below itself gives "
-                   "ENOTDIR; Linux checks 'new is inside old' first and gives EINVAL")  # fmt: skip
 @pytest.mark.parametrize("provider", [MemoryFileSystem, OverlayFileSystem])
 def test_rename_directory_onto_file_inside_itself(tmp_path: Path, provider: type[FileSystem]) -> None:
     assert _rename_into_itself(provider()) == _linux_errno(tmp_path)

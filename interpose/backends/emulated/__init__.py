@@ -113,7 +113,7 @@ class EmulatedBackend(Backend):
 
     def _holds_virtual_fd(self, args: tuple[object, ...]) -> bool:
         fd = args[0] if args else None
-        description = self.process.table._files.get(fd) if isinstance(fd, int) else None  # type: ignore[arg-type]
+        description = self.process.table._files.get(fd) if isinstance(fd, int) else None
         return description is not None and not description.real
 
     def close(self) -> None:

@@ -29,9 +29,9 @@ if TYPE_CHECKING:
 class OpenFile:
     """An open file description: what dup'd fds share."""
 
-    __slots__ = ("handle", "path", "flags", "offset", "lock", "refs", "real", "handle_fd_open")
+    __slots__ = ("handle", "path", "flags", "offset", "lock", "refs", "real", "handle_fd_open", "owned")
 
-    def __init__(self, handle: FileHandle, path: str, flags: int, real: bool) -> None:
+    def __init__(self, handle: FileHandle, path: str, flags: int, real: bool, owned: bool = True) -> None:
         self.handle = handle
         self.path = path  # the provider path it was opened with: fchdir and dir_fd resolve against it
         self.flags = flags
@@ -40,6 +40,7 @@ class OpenFile:
         self.refs = 0
         self.real = real  # the fds are real fds of the handle's file
         self.handle_fd_open = True
+        self.owned = owned  # opened by the emulated program (closed at deactivation), or found open
 
     @property
     def readable(self) -> bool:
@@ -92,10 +93,27 @@ class FdTable:
         """
         return os.open("/dev/null", os.O_PATH | os.O_CLOEXEC)
 
-    def adopt(self, fd: int, handle: FileHandle, path: str, flags: int) -> None:
+    def adopt(self, fd: int, handle: FileHandle, path: str, flags: int, owned: bool = True) -> None:
         """Register a real fd the backend did not open itself (standard streams, pipe ends)."""
         with self._lock:
-            self._bind(fd, OpenFile(handle, path, flags, True))
+            self._bind(fd, OpenFile(handle, path, flags, True, owned))
+
+    def adopt_found(self, fd: int) -> OpenFile | None:
+        """A real fd the table does not know (a socket, an eventfd, a C library's or pytest's file): the
+        kernel's own, so using it is what CPython does; it is never a placeholder, so nothing is aliased.
+        Found fds are left open at deactivation.  None when the fd is not open at all."""
+        from interpose.fs.host import HostFileHandle
+
+        try:
+            os.fstat(fd)
+        except (OSError, OverflowError, ValueError):
+            return None
+        with self._lock:
+            found = self._files.get(fd)
+            if found is None:
+                found = OpenFile(HostFileHandle(fd, ""), "", os.O_RDWR, True, owned=False)
+                self._bind(fd, found)
+        return found
 
     def dup(self, fd: int, inheritable: bool = False) -> int:
         with self._lock:
@@ -126,9 +144,10 @@ class FdTable:
     def close_all(self) -> None:
         """Deactivation: close every fd the program left open, except the standard streams."""
         for fd in self.fds():
-            if fd > 2:
+            if fd > 2 and self._files[fd].owned:
                 with contextlib.suppress(OSError):
                     self.close(fd)
+        self._files.clear()
 
     def _bind(self, fd: int, description: OpenFile) -> None:
         description.refs += 1

@@ -39,11 +39,13 @@ def bind(process: EmulatedProcess) -> None:
 
 
 def description(fd: object) -> OpenFile:
-    """The open file of an fd argument: EBADF if the emulated table has no such fd."""
+    """The open file of an fd argument; a real fd opened elsewhere is taken in; EBADF if none is open."""
     found = _files.get(fd)  # type: ignore[call-overload]
     if found is None:
-        fd_arg(fd)  # a TypeError for a non-integer, as CPython gives
-        raise bad_fd()
+        number = fd_arg(fd)  # a TypeError for a non-integer, as CPython gives
+        found = _table.adopt_found(number) if number >= 0 else None
+        if found is None:
+            raise bad_fd()
     return found
 
 
@@ -224,10 +226,17 @@ def dup2(fd: int, fd2: int, inheritable: bool = True) -> int:
     return _table.dup2(fd, fd2)
 
 
+def _open_or_none(fd: object) -> OpenFile | None:
+    """description(), with None for an fd that is not open (isatty and device_encoding answer, not raise)."""
+    try:
+        return description(fd)
+    except OSError:
+        return None
+
+
 def isatty(fd: int, /) -> bool:
-    d = _files.get(fd)
+    d = _open_or_none(fd)
     if d is None:
-        fd_arg(fd)
         return False
     if 0 <= fd <= 2 and hit("fd.isatty", "os.isatty"):
         return False
@@ -291,9 +300,8 @@ def fstatvfs(fd: int, /) -> os.statvfs_result:
 
 
 def device_encoding(fd: int) -> str | None:
-    d = _files.get(fd)
+    d = _open_or_none(fd)
     if d is None:
-        fd_arg(fd)
         return None
     if not d.real or (0 <= fd <= 2 and not isatty(fd)):
         return None

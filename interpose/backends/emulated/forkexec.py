@@ -30,7 +30,7 @@ _host_fork_exec: Callable[..., int]
 
 # Positions in fork_exec's arguments (3.11 added process_group before gid, and allow_vfork at the end).
 _FDS_TO_KEEP, _CWD, _STDIO = 3, 4, range(6, 12)
-_START_NEW_SESSION = 15
+_ERRPIPE_WRITE, _START_NEW_SESSION = 13, 15
 _PROCESS_GROUP = 16 if sys.version_info >= (3, 11) else None
 
 
@@ -46,9 +46,9 @@ def fork_exec(*args: object) -> int:
     arguments = list(apply_limitations(args))
     if len(arguments) != len(args) or len(arguments) < 16:
         return _host_fork_exec(*args)
-    if _PROCESS_GROUP is not None and arguments[_PROCESS_GROUP] not in (-1, None):
-        if hit("subprocess.process_group", "_posixsubprocess.fork_exec"):
-            raise fileops.unsupported("process_group")
+    asks_group = _PROCESS_GROUP is not None and arguments[_PROCESS_GROUP] not in (-1, None)
+    if asks_group and hit("subprocess.process_group", "_posixsubprocess.fork_exec"):
+        raise fileops.unsupported("process_group")
     _ignore_session_options(arguments)
     for position in _STDIO:
         fd = arguments[position]
@@ -61,11 +61,13 @@ def fork_exec(*args: object) -> int:
 
 
 def _ignore_session_options(arguments: list[object]) -> None:
-    asked = bool(arguments[_START_NEW_SESSION]) or any(fd > 2 for fd in arguments[_FDS_TO_KEEP][:-1])  # type: ignore[attr-defined,index]
+    """pass_fds (fds_to_keep beyond subprocess's own error pipe) and start_new_session, as GraalPy: ignored."""
+    errpipe_write = arguments[_ERRPIPE_WRITE]
+    kept: tuple[int, ...] = arguments[_FDS_TO_KEEP]  # type: ignore[assignment]
+    asked = bool(arguments[_START_NEW_SESSION]) or any(fd != errpipe_write for fd in kept)
     if asked and hit("subprocess.options_ignored", "_posixsubprocess.fork_exec"):
         arguments[_START_NEW_SESSION] = False
-        errpipe_write = arguments[13]
-        arguments[_FDS_TO_KEEP] = (errpipe_write,)
+        arguments[_FDS_TO_KEEP] = (errpipe_write,) if errpipe_write in kept else ()
 
 
 def _require_real(fd: int) -> None:

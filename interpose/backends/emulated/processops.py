@@ -97,7 +97,8 @@ def system(command: object) -> int:
 
 def limited_host_functions(functions: dict[str, str]) -> dict[str, object]:
     """name -> limitation, for host functions the backend lacks (absent under enforce, logged under warn)."""
-    return {name: limited_host_function(name, limitation) for name, limitation in functions.items() if hasattr(os, name)}
+    present = {name: limitation for name, limitation in functions.items() if hasattr(os, name)}
+    return {name: limited_host_function(name, limitation) for name, limitation in present.items()}
 
 
 def build_namespace(policy: str) -> dict[str, object]:
