@@ -3,7 +3,7 @@
 `parse_line` is the definition: `json.loads` (non-strict: raw control characters
 are accepted inside strings) and a check of the fields the report uses.  It costs
 about 4 µs a line, too slow for the 500,000 lines a second the report must read,
-so `LineParser` first runs a regular expression over whole blocks of lines.
+so `parse_block` first runs a regular expression over whole blocks of lines.
 
 A row is (ts, head, callsite, process, count, test), all bytes.  `head` is the
 text of the members from `level` to `backend`, `callsite` that member's value and
@@ -16,7 +16,7 @@ call sites and runs, but many combinations of them.  The reference parser builds
 the same members with `json.dumps`, so both resolve to the same fields.
 
 Why the fast path returns what `parse_line` returns (after resolving) for every
-line it accepts -- tests/report/test_parsing.py checks it on generated and mutated
+line it accepts -- tests/report/test_report_parsing.py checks it on generated and mutated
 lines:
 
 1. It is only tried on text with no backslash that is valid UTF-8.  Without a
