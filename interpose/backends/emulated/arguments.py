@@ -66,8 +66,10 @@ def path_arg(
         converted = path_arg(function, result, argname)
         converted.original = value
         return converted
-    if isinstance(value, (str, bytes)):  # subclasses
-        return path_arg(function, str(value) if isinstance(value, str) else bytes(value), argname)
+    if isinstance(value, (str, bytes)):  # subclasses: converted, but errors name the caller's own object
+        converted = path_arg(function, str(value) if isinstance(value, str) else bytes(value), argname)
+        converted.original = value
+        return converted
     if isinstance(value, (bytearray, memoryview)):
         warnings.warn(
             f"{function}: {argname} should be {_kinds(allow_fd, allow_none)}, not {kind.__name__}",
@@ -80,18 +82,25 @@ def path_arg(
     raise TypeError(f"{function}: {argname} should be {_kinds(allow_fd, allow_none)}, not {kind.__name__}")
 
 
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+
+
 def dir_fd_arg(value: object) -> int | None:
+    """A dir_fd argument: None, or an int-like in the C int range (CPython's dir_fd_converter)."""
     if value is None:
         return None
     if isinstance(value, int):
-        return int(value)
-    index = getattr(type(value), "__index__", None)
-    if index is not None:
-        return int(index(value))
-    raise TypeError(f"argument should be integer or None, not {type(value).__name__}")
-
-
-_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+        number = int(value)
+    else:
+        index = getattr(type(value), "__index__", None)
+        if index is None:
+            raise TypeError(f"argument should be integer or None, not {type(value).__name__}")
+        number = int(index(value))
+    if number > _INT_MAX:
+        raise OverflowError("fd is greater than maximum")
+    if number < _INT_MIN:
+        raise OverflowError("fd is less than minimum")
+    return number
 
 
 def fd_arg(value: object) -> int:

@@ -122,13 +122,13 @@ class FdTable:
             self._bind(new, description)
         return new
 
-    def dup2(self, fd: int, fd2: int) -> int:
+    def dup2(self, fd: int, fd2: int, inheritable: bool = False) -> int:
         with self._lock:
             description = self.get(fd)
             if fd == fd2:
                 return fd2
             replaced = self._files.pop(fd2, None)
-            os.dup2(fd, fd2, inheritable=False)  # atomically closes whatever real fd was there
+            os.dup2(fd, fd2, inheritable=inheritable)  # atomically closes whatever real fd was there
             if replaced is not None:
                 self._release(fd2, replaced, closed=True)
             self._bind(fd2, description)

@@ -202,6 +202,7 @@ def fdatasync(fd: object) -> None:
 
 
 def close(fd: int) -> None:
+    description(fd)  # takes in a real fd opened elsewhere, so that closing it works as in CPython
     _table.close(fd_arg(fd))
 
 
@@ -218,12 +219,15 @@ def dup(fd: int, /) -> int:
 
 
 def dup2(fd: int, fd2: int, inheritable: bool = True) -> int:
-    """GraalPy ignores `inheritable`: every emulated fd is non-inheritable."""
-    description(fd)
+    """GraalPy ignores `inheritable` (every emulated fd is non-inheritable); under warn a real fd gets it."""
+    d = description(fd)
     fd2 = fd_arg(fd2)
     if fd2 < 0:
         raise bad_fd()
-    return _table.dup2(fd, fd2)
+    keep = bool(inheritable) and d.real
+    if keep and hit("fd.inheritable_ignored", "os.dup2", {"fd": fd2, "inheritable": True}):
+        keep = False
+    return _table.dup2(fd, fd2, inheritable=keep)
 
 
 def _open_or_none(fd: object) -> OpenFile | None:
@@ -244,10 +248,11 @@ def isatty(fd: int, /) -> bool:
 
 
 def get_inheritable(fd: int, /) -> bool:
+    """Always False on GraalPy; when the real fd is inheritable that hides something: logged (FINE)."""
     d = description(fd)
-    if d.real and _process.policy == "warn":
-        return os.get_inheritable(fd)
-    return False
+    if not d.real or not os.get_inheritable(fd):
+        return False
+    return not hit("fd.inheritable_ignored", "os.get_inheritable", {"fd": fd, "inheritable": True})
 
 
 def set_inheritable(fd: int, inheritable: bool, /) -> None:

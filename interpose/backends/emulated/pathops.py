@@ -310,8 +310,12 @@ def _chown(function: str, path: object, uid: int, gid: int, dir_fd: object, foll
     if hit("fs.chown", "os.chown" if follow_symlinks else "os.lchown"):
         raise fileops.unsupported("fchownat")
     host = _host_path(full)
-    if host is not None:
+    if host is None:
+        return None  # warn, over a file only the provider has: ownership is the process's already
+    try:
         os.chown(host, uid, gid, follow_symlinks=follow_symlinks)
+    except OSError as e:
+        raise refiled(e, arg.original) from None
 
 
 class _NoNs:

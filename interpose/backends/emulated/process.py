@@ -37,6 +37,9 @@ class EmulatedProcess:
         self.cwd = cwd
         self.umask = INITIAL_UMASK
         self.children: dict[int, object] = {}
+        from interpose.fs.host import HostFileSystem
+
+        self._host_paths = type(fs) is HostFileSystem  # provider paths are the host's own
 
     def absolute(self, text: str, dir_fd: int | None = None) -> str:
         """The provider path of a path argument."""
@@ -51,8 +54,20 @@ class EmulatedProcess:
         return full
 
     def directory_path(self, fd: int) -> str:
-        """The path an fd was opened with, for dir_fd and fchdir (GraalPy resolves them the same way)."""
-        description = self.table.get(fd)
+        """The path an fd was opened with, for dir_fd and fchdir (GraalPy resolves them the same way).
+
+        A real fd opened elsewhere is taken in; under the host provider its path is the kernel's.
+        """
+        description = self.table._files.get(fd)
+        if description is None:
+            description = self.table.adopt_found(fd) if isinstance(fd, int) and fd >= 0 else None
+            if description is None:
+                return self.table.get(fd).path  # EBADF, or CPython's TypeError for a non-integer
+            if self._host_paths:
+                try:
+                    description.path = os.readlink(f"/proc/self/fd/{fd}")
+                except OSError:
+                    pass
         return description.path
 
 
