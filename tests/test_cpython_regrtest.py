@@ -1,5 +1,5 @@
-"""CPython's own regression tests, plain and interposed (a fast subset; `python -m tests.regrtest_harness`
-runs the whole list by hand)."""
+"""CPython's own regression tests, plain and interposed (a fast subset; `python -m tests.regrtest_harness
+--backend native|java` runs the whole list by hand)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import pytest
 from tests.regrtest_harness import FAST_MODULES, compare
 
 
+@pytest.mark.parametrize("backend", ["native", "java"])
 @pytest.mark.parametrize("module", FAST_MODULES)
-def test_native_backend_keeps_cpythons_passes(module: str, tmp_path: Path) -> None:
-    comparison = compare(module, "native", tmp_path)
+def test_interposed_runs_keep_cpythons_passes(module: str, backend: str, tmp_path: Path) -> None:
+    comparison = compare(module, backend, tmp_path)
     assert comparison.plain.passed, "the plain run passed nothing: the harness is broken"
     assert comparison.warn_differs == set(), "under warn the passing tests must be plain CPython's"
     assert comparison.unexplained == [], "under enforce every lost test must have hit a logged limitation"
