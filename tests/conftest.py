@@ -9,6 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI must be reproducible: the same examples on every run (failures found locally are kept by the database).
+settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 # The plugin's tests run real pytest sessions in child processes (pytester's runpytest_subprocess);
 # pytest accepts pytest_plugins only in a top-level conftest.
