@@ -48,27 +48,28 @@ class Limitation:
         return self.enforce if policy == "enforce" else self.warn
 
 
+def _both(id: str, level: int, enforce: str, message: str, fact: str) -> Limitation:
+    """An entry that holds on both backends; `warn` lets the call proceed."""
+    return Limitation(id=id, backends=BOTH, level=level, enforce=enforce, warn="allowed", message=message, fact=fact)
+
+
 def _missing_function(name: str, issue: str) -> Limitation:
-    return Limitation(
-        id=f"process.{name}",
-        backends=BOTH,
-        level=levels.INFO,
-        enforce="raised",
-        warn="allowed",
-        message=f"os.{name} does not exist on GraalPy",
-        fact=f"GraalPy defines no os.{name} on either backend: AttributeError ({issue})",
+    return _both(
+        f"process.{name}",
+        levels.INFO,
+        "raised",
+        f"os.{name} does not exist on GraalPy",
+        f"GraalPy defines no os.{name} on either backend: AttributeError ({issue})",
     )
 
 
 def _ignored_fork_exec_argument(name: str, subprocess_name: str) -> Limitation:
-    return Limitation(
-        id=f"subprocess.{name}_ignored",
-        backends=BOTH,
-        level=levels.FINE,
-        enforce="ignored",
-        warn="allowed",
-        message=f"Ignored: fork_exec argument {name} (subprocess's {subprocess_name}=) is dropped on GraalPy",
-        fact=f"GraalPy's fork_exec drops {name} silently on both backends; the child runs without it",
+    return _both(
+        f"subprocess.{name}_ignored",
+        levels.FINE,
+        "ignored",
+        f"Ignored: fork_exec argument {name} (subprocess's {subprocess_name}=) is dropped on GraalPy",
+        f"GraalPy's fork_exec drops {name} silently on both backends; the child runs without it",
     )
 
 

@@ -14,20 +14,13 @@ def unsupported_message(feature: str) -> str:
     return f"Feature not supported on 'java' POSIX backend: {feature}"
 
 
-def _unsupported(id: str, feature: str, fact: str, *, warn: str = "allowed") -> Limitation:
-    return Limitation(
-        id=id,
-        backends=(JAVA,),
-        level=levels.INFO,
-        enforce="raised",
-        warn=warn,
-        message=unsupported_message(feature),
-        fact=fact,
-    )
-
-
-def _approximated(id: str, level: int, enforce: str, message: str, fact: str, warn: str = "allowed") -> Limitation:
+def _java(id: str, level: int, enforce: str, message: str, fact: str, warn: str = "allowed") -> Limitation:
     return Limitation(id=id, backends=(JAVA,), level=level, enforce=enforce, warn=warn, message=message, fact=fact)
+
+
+def _unsupported(id: str, feature: str, fact: str, *, warn: str = "allowed") -> Limitation:
+    """GraalPy's `U(feature)`: raised under enforce."""
+    return _java(id, levels.INFO, "raised", unsupported_message(feature), fact, warn)
 
 
 JAVA_ENTRIES: tuple[Limitation, ...] = (
@@ -78,46 +71,40 @@ JAVA_ENTRIES: tuple[Limitation, ...] = (
         "process_group",
         "fork_exec with process_group raises io.UnsupportedOperation on the java backend",
     ),
-    Limitation(
-        id="process.effective_ids",
-        backends=(JAVA,),
-        level=levels.INFO,
-        enforce="raised",
-        warn="allowed",
-        message="os.geteuid and os.getegid do not exist on GraalPy's java backend",
-        fact="the java backend raises UnsupportedOperation for geteuid/getegid and GraalPy deletes them from posix "
+    _java(
+        "process.effective_ids",
+        levels.INFO,
+        "raised",
+        "os.geteuid and os.getegid do not exist on GraalPy's java backend",
+        "the java backend raises UnsupportedOperation for geteuid/getegid and GraalPy deletes them from posix "
         "(graalpython #370, scons)",
     ),
-    Limitation(
-        id="process.posix_spawn",
-        backends=(JAVA,),
-        level=levels.INFO,
-        enforce="raised",
-        warn="allowed",
-        message="os.posix_spawn and os.posix_spawnp do not exist in POSIX emulation layer",
-        fact="the java backend starts processes only through fork_exec (Java's ProcessBuilder); "
+    _java(
+        "process.posix_spawn",
+        levels.INFO,
+        "raised",
+        "os.posix_spawn and os.posix_spawnp do not exist in POSIX emulation layer",
+        "the java backend starts processes only through fork_exec (Java's ProcessBuilder); "
         "subprocess then takes its fork_exec path",
     ),
-    Limitation(
-        id="fd.native_code",
-        backends=(JAVA,),
-        level=levels.INFO,
-        enforce="refused",
+    _java(
+        "fd.native_code",
+        levels.INFO,
+        "refused",
+        "an emulated file descriptor reached native code, which cannot use it",
+        "emulated fds are not OS fds; GraalPy's C API (PyObject_AsFileDescriptor) raises NotImplementedError",
         warn="refused",
-        message="an emulated file descriptor reached native code, which cannot use it",
-        fact="emulated fds are not OS fds; GraalPy's C API (PyObject_AsFileDescriptor) raises NotImplementedError",
     ),
-    Limitation(
-        id="subprocess.redirect_virtual",
-        backends=(JAVA,),
-        level=levels.INFO,
-        enforce="refused",
-        warn="refused",
-        message="a child process cannot be given a file that exists only in the emulated filesystem",
-        fact="GraalPy silently ignores such a redirection (the child inherits the parent's stream); "
+    _java(
+        "subprocess.redirect_virtual",
+        levels.INFO,
+        "refused",
+        "a child process cannot be given a file that exists only in the emulated filesystem",
+        "GraalPy silently ignores such a redirection (the child inherits the parent's stream); "
         "interpose refuses it with OSError(EBADF) rather than lose the output",
+        warn="refused",
     ),
-    _approximated(
+    _java(
         "fd.inheritable_ignored",
         levels.FINE,
         "ignored",
@@ -125,35 +112,35 @@ JAVA_ENTRIES: tuple[Limitation, ...] = (
         "set_inheritable is a no-op and get_inheritable is always False on the java backend (logged FINE; "
         "graalpython #321 complains of the flood)",
     ),
-    _approximated(
+    _java(
         "fs.utime_seconds",
         levels.FINE,
         "approximated",
         "Ignored: sub-second part of a file time (the java backend keeps whole seconds)",
         "utime/utimensat truncate times to whole seconds on the java backend",
     ),
-    _approximated(
+    _java(
         "fd.isatty",
         levels.FINE,
         "approximated",
         "isatty of a standard stream is False in POSIX emulation layer",
         "the java backend answers isatty for fds 0-2 from a context option, False by default",
     ),
-    _approximated(
+    _java(
         "fd.blocking_regular_file",
         levels.INFO,
         "raised",
         "set_blocking(False) on a regular file is refused in POSIX emulation layer",
         "the java backend raises EPERM for set_blocking(fd, False) on a regular file",
     ),
-    _approximated(
+    _java(
         "subprocess.options_ignored",
         levels.FINE,
         "ignored",
         "Ignored: fork_exec close_fds/pass_fds/restore_signals/start_new_session in POSIX emulation layer",
         "the java backend's forkExec ignores close_fds, pass_fds, restore_signals and start_new_session silently",
     ),
-    _approximated(
+    _java(
         "fs.umask_virtual",
         levels.FINER,
         "noted",
