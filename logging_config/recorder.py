@@ -88,15 +88,20 @@ class Recorder:
         self._write(tally.fields, count=1, final=False)
 
     def flush_totals(self) -> None:
-        """Write the exact total of every call site hit more often than already written."""
+        """Write the exact total of every call site hit more often than already written.
+
+        Called at exit and deactivation, but also mid-run (the pytest plugin reads counts back), so a
+        key may be flushed twice: a later closing line says in `prior` the total its predecessor wrote,
+        which keeps the additive rule of docs/events.md exact (each line adds `count - prior`).
+        """
         if self.pid != os.getpid():
             return
         with self._lock:
-            pending = [tally for tally in self._tallies.values() if tally.count > tally.written]
-            for tally in pending:
+            pending = [(tally, tally.written) for tally in self._tallies.values() if tally.count > tally.written]
+            for tally, _prior in pending:
                 tally.written = tally.count
-        for tally in pending:
-            self._write(tally.fields, count=tally.written, final=True)
+        for tally, prior in pending:
+            self._write(tally.fields, count=tally.written, final=True, prior=prior)
 
     def close(self) -> None:
         """Write pending totals and stop receiving events (deactivation)."""
@@ -109,11 +114,12 @@ class Recorder:
         with self._lock:
             return {key: tally.count for key, tally in self._tallies.items()}
 
-    def _write(self, event: dict[str, Any], *, count: int, final: bool) -> None:
+    def _write(self, event: dict[str, Any], *, count: int, final: bool, prior: int = 1) -> None:
         if self._logger is None:
             self._logger = self._build_logger()
+        extra = {"prior": prior} if prior > 1 else {}  # only on a key's second or later closing line
         try:
-            self._logger.msg(**event, count=count, final=final)
+            self._logger.msg(**event, count=count, final=final, **extra)
         except OSError as error:  # the program removed the log's directory, filled the disk, ...
             self._report_lost(error)
 
