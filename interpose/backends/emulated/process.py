@@ -9,6 +9,7 @@ made absolute here, against the cwd or a `dir_fd`'s stored path, with empty and
 
 from __future__ import annotations
 
+import contextlib
 import errno
 
 from interpose.backends.emulated.fdtable import FdTable
@@ -64,10 +65,8 @@ class EmulatedProcess:
             if description is None:
                 return self.table.get(fd).path  # EBADF, or CPython's TypeError for a non-integer
             if self._host_paths:
-                try:
+                with contextlib.suppress(OSError):
                     description.path = os.readlink(f"/proc/self/fd/{fd}")
-                except OSError:
-                    pass
         return description.path
 
 
