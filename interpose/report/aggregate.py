@@ -1,45 +1,48 @@
-"""Exact totals, streamed: one small entry per distinct (run, call site), whatever the number of lines.
+"""Exact totals, streamed, in memory that grows with the number of groups: not with keys, not with lines.
 
-A call site here is (limitation, level, backend, file, line, function, test): the
-fields that never change between the lines of one counter (the writer repeats the
-first line's fields on the closing line), so the largest `count` of each
-(run, site) is the exact number of hits, as docs/events.md defines it.  Keying on
-`test` as well keeps counters apart when the writer tallies per test.
+docs/events.md's additive rule: a key's exact total is the sum of what each of its lines
+adds, 1 for a first line and `count - prior` (`prior` is 1 unless the line gives it) for a
+closing line.  Sums add up across keys, so nothing is kept per (run, limitation, call site,
+test) key -- the table that used to cost a cache miss or three per line.  What is kept is one
+entry per *cell*, the finest grouping the views asked for need: (head, call site), plus the
+test when a view groups by test, plus the run when one groups by process.  A cell holds its
+events, first and last times, and its runs as a bitmask, so that the distinct processes of a
+group are the bits set in the union of its cells' masks.
 
-Speed here is memory latency: a log of a million lines has hundreds of thousands
-of counters, and every table that large costs a cache miss or three per line.
-So a row's head, call site, test and process texts are each numbered through a
-small table of their own (a log has few of each), the numbers already
-multiplied into their digit of one int (base `_RADIX`: test, call site, head,
-run), and the counters are the only large table: one dict keyed by that int.
-First and last times are kept per group of what the views need, which for the
-usual views is (head, call site), a small table again.  The radix is odd and
-irregular, not a power of two, because an int hashes to itself and a dict
-indexes by the low bits: shifted digits would start every run of one site on
-the same slot.  A counter costs about 100 bytes.
+Texts are numbered through small tables of their own (a log has few heads, call sites, tests
+and runs), the numbers already multiplied into their digit of one int (base `_RADIX`: run,
+head, call site, test), so a cell is one int.  The radix is odd and irregular, not a power of
+two, because an int hashes to itself and a dict indexes by the low bits.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from itertools import compress, repeat
-from operator import add, and_, floordiv, itemgetter, le, mod, ne, sub
+from operator import add, and_, le, ne
 from typing import Any
 
 from interpose.report.filters import Filters
 from interpose.report.levels import EVENT_LEVELS
 from interpose.report.model import DIMENSIONS, ViewRow
 from interpose.report.naming import callsite_label, module_name
-from interpose.report.parsing import Row, SiteFields, resolve_callsite, resolve_head, resolve_process
+from interpose.report.parsing import (
+    Row,
+    SiteFields,
+    resolve_callsite,
+    resolve_head,
+    resolve_process,
+    resolve_tally,
+)
 
 #: A site's fields and its test ("" without one).
 Site = tuple[SiteFields, str]
 #: above any count of distinct values (2**32), odd, with scrambled low bits: see the module docstring
 _RADIX = 0x1_9E37_79B1
-_SITE = _RADIX**3  # a key is run * _SITE + site
+_SITE = _RADIX**3  # a cell is run * _SITE + head * _RADIX**2 + call site * _RADIX + test
 _EXCLUDED = -1  # the number of a head whose events the filters leave out
 _LEVEL_NAMES = {number: name for name, number in EVENT_LEVELS.items()}
+_EVENTS, _FIRST, _LAST, _RUNS = range(4)  # a cell's entry
 
 _SITE_VALUES: dict[str, Callable[[Site], str | None]] = {
     "limitation": lambda site: site[0][0],
@@ -65,39 +68,67 @@ class _Numbering(dict[bytes, int]):
         self.resolved: list[Any] = []
         self._by_value: dict[Any, int] = {}
 
+    def number(self, index: int) -> int:
+        return index * self.unit
+
     def __missing__(self, text: bytes) -> int:
         value = self.resolve(text)
         number = _EXCLUDED if value is None else self._by_value.get(value)
         if number is None:
-            number = self._by_value[value] = len(self.resolved) * self.unit
+            number = self._by_value[value] = self.number(len(self.resolved))
             self.resolved.append(value)
         self[text] = number
         return number
 
 
-class Aggregator:
-    """Feeds on rows and keeps, per (run, site), the largest count, and first and last times for the views.
+class _Bits(_Numbering):
+    """Text -> a bit of its own value: runs as members of a cell's bitmask."""
 
-    `views` names every dimension a later `view` may group by: times are kept per counter when it has
-    `process`, per site when it has `test`, else per (head, call site), which is much cheaper.
+    def number(self, index: int) -> int:
+        return 1 << index
+
+
+class _Weights(dict[bytes, int]):
+    """Tally text -> what the line adds to its key's total (without `prior`): a log has few distinct tallies."""
+
+    def __missing__(self, tally: bytes) -> int:
+        count, final = resolve_tally(tally)
+        weight = self[tally] = count - 1 if final else 1
+        return weight
+
+
+def _weight(weight: int, tally: bytes, prior: bytes) -> int:
+    """What a line adds when it may carry `prior`: `count - prior` on a closing line."""
+    if not prior:
+        return weight
+    count, final = resolve_tally(tally)
+    return count - int(prior) if final else weight
+
+
+class Aggregator:
+    """Feeds on rows and keeps, per cell, the events, first and last times and runs the views need.
+
+    `views` names every dimension a later `view` may group by: the cells are kept per test only
+    when it has `test`, per run only when it has `process`; the fewer, the smaller the table.
     """
 
     def __init__(self, filters: Filters, *, views: Sequence[str] = tuple(DIMENSIONS)) -> None:
         self.filters = filters
-        self.counts: dict[int, int] = {}  # run * _SITE + site -> largest count
         self.rows = 0
         self.excluded = 0
+        self._cells: dict[int, list[Any]] = {}  # cell -> [events, first, last, runs bitmask]
         self._heads = _Numbering(_RADIX**2, self._head)  # values: (limitation, level, backend)
         self._callsites = _Numbering(_RADIX, resolve_callsite)  # values: (file, line, function)
         self._tests = _Numbering(1, _text)  # values: the test id, "" (number 0) without one
         self._tests[b""]  # noqa: B018 - numbers "" first, as 0
         self._runs = _Numbering(_SITE, lambda text: resolve_process(text)[0])  # a reused pid is another run
-        self._by_key = "process" in views
+        self._run_bits = _Bits(1, lambda text: resolve_process(text)[0])
+        self._weights = _Weights()
+        self._by_run = "process" in views
         self._by_test = "test" in views
-        self._spans: dict[int, list[bytes]] = {}  # times key -> [first, last]
 
     def feed(self, rows: list[Row]) -> None:
-        """Count a batch of rows: column by column in C-level passes, bar one short loop for the times."""
+        """Count a batch of rows: numbering in C-level passes, then one short loop that adds them to cells."""
         columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
         heads = list(map(self._heads.__getitem__, columns[1]))
         if self.filters.timed or _EXCLUDED in heads:
@@ -107,20 +138,28 @@ class Aggregator:
             self.excluded += len(rows) - sum(kept)
             columns = [list(compress(column, kept)) for column in columns]
             heads = list(compress(heads, kept))
-        ts, _heads, callsites, processes, counts, tests = columns
-        pairs = list(map(add, heads, map(self._callsites.__getitem__, callsites)))
-        sites = list(map(add, pairs, map(self._tests.__getitem__, tests)))
-        keys = list(map(add, sites, map(self._runs.__getitem__, processes)))
-        self._merge(keys, list(map(int, counts)))
-        spans, get_span = self._spans, self._spans.get
-        for where, moment in zip(keys if self._by_key else sites if self._by_test else pairs, ts, strict=True):
-            span = get_span(where)
-            if span is None:
-                spans[where] = [moment, moment]
-            elif moment > span[1]:
-                span[1] = moment
-            elif moment < span[0]:
-                span[0] = moment
+        ts, _heads, callsites, processes, tallies, tests, priors = columns
+        cells = list(map(add, heads, map(self._callsites.__getitem__, callsites)))
+        if self._by_test:
+            cells = list(map(add, cells, map(self._tests.__getitem__, tests)))
+        if self._by_run:
+            cells = list(map(add, cells, map(self._runs.__getitem__, processes)))
+        weights = list(map(self._weights.__getitem__, tallies))
+        if any(priors):
+            weights = list(map(_weight, weights, tallies, priors))
+        bits = list(map(self._run_bits.__getitem__, processes))
+        table, get = self._cells, self._cells.get
+        for cell, weight, moment, bit in zip(cells, weights, ts, bits, strict=True):
+            entry = get(cell)
+            if entry is None:
+                table[cell] = [weight, moment, moment, bit]
+                continue
+            entry[0] += weight
+            if moment < entry[1]:
+                entry[1] = moment
+            elif moment > entry[2]:
+                entry[2] = moment
+            entry[3] |= bit
         self.rows += len(rows)
 
     def _head(self, text: bytes) -> tuple[str, str, str] | None:
@@ -128,105 +167,65 @@ class Aggregator:
         limitation, level, backend = fields = resolve_head(text)
         return fields if self.filters.accepts_site(level, limitation, backend) else None
 
-    def _merge(self, keys: list[int], numbers: list[int]) -> None:
-        """Keep the largest count per key, in C-level passes over the batch.
-
-        The counters are the one table too large for the cache; lookups made by a C loop
-        overlap their misses, where a Python loop waits for each in turn.
-        """
-        batch = dict(zip(keys, numbers, strict=True))
-        if len(batch) < len(keys):  # a key twice in the batch: the largest, not the last
-            batch = {}
-            for key, number in zip(keys, numbers, strict=True):
-                if number > batch.get(key, 0):
-                    batch[key] = number
-        counts = self.counts
-        # one pass: each key's old count is read just before it is written, while its slot is in the cache
-        counts.update(zip(batch, map(max, map(counts.get, batch, repeat(0)), batch.values()), strict=True))
-
-    def _site(self, site: int) -> Site:
-        """The fields of a site number (its digits: head, call site, test)."""
-        head, rest = divmod(site % _SITE, _RADIX**2)
+    def _site(self, cell: int) -> Site:
+        """The fields of a cell's site digits (head, call site, test)."""
+        head, rest = divmod(cell % _SITE, _RADIX**2)
         callsite, test = divmod(rest, _RADIX)
         return self._heads.resolved[head] + self._callsites.resolved[callsite], self._tests.resolved[test]
 
     @property
     def events(self) -> int:
         """The exact number of hits counted."""
-        return sum(self.counts.values())
+        return sum(entry[_EVENTS] for entry in self._cells.values())
 
     def processes(self) -> int:
         """How many runs had at least one counted event."""
-        return len(set(map(floordiv, self.counts, repeat(_SITE))))
+        runs = 0
+        for entry in self._cells.values():
+            runs |= entry[_RUNS]
+        return runs.bit_count()
 
     def span(self) -> tuple[str, str] | tuple[None, None]:
         """The first and last time of a counted event (excluded lines leave no times)."""
-        if not self.counts:
+        if not self._cells:
             return None, None
-        spans = self._spans.values()
-        return _text(min(map(itemgetter(0), spans))), _text(max(map(itemgetter(1), spans)))
+        entries = self._cells.values()
+        return _text(min(entry[_FIRST] for entry in entries)), _text(max(entry[_LAST] for entry in entries))
 
     def view(self, group_by: Sequence[str]) -> list[ViewRow]:
         """Totals grouped by the given dimensions, most events first."""
         site_dims = [dim for dim in group_by if dim != "process"]
         by_process = len(site_dims) < len(group_by)
-        if (by_process and not self._by_key) or ("test" in group_by and not (self._by_test or self._by_key)):
+        if (by_process and not self._by_run) or ("test" in group_by and not self._by_test):
             raise ValueError(f"the aggregator was not made for views by {', '.join(group_by)}")
-        ids: dict[tuple[str | None, ...], int] = {}
-        memo: dict[int, int] = {}
-        levels: dict[int, int] = {}  # site number (without its test digit unless grouping by test) -> level
-        unit = 1 if "test" in site_dims else _RADIX  # the site digits a group depends on start here
-
-        def group_of(site: int) -> int:
-            """The group number of a site number (memoised: a view has few groups, a log many sites)."""
-            site %= _SITE
-            site -= site % unit
-            number = memo.get(site)
-            if number is None:
+        described: dict[int, tuple[tuple[str | None, ...], int]] = {}  # site digits -> (site values, level)
+        groups: dict[tuple[str | None, ...], list[Any]] = {}  # key -> [events, first, last, runs, level]
+        for cell, (events, first, last, runs) in self._cells.items():
+            site = cell % _SITE
+            if site not in described:
                 fields = self._site(site)
-                number = memo[site] = ids.setdefault(tuple(_SITE_VALUES[d](fields) for d in site_dims), len(ids))
-                levels[site] = EVENT_LEVELS[fields[0][1]]
-            return number
-
-        key_sites = list(map(mod, self.counts, repeat(_SITE)))
-        site_groups = {site: group_of(site) for site in set(key_sites)}
-        key_groups = list(map(site_groups.__getitem__, key_sites))
-        level_pairs: Iterable[tuple[int, int]]
-        if by_process:  # a group per (site group, run): run * _SITE + site group, numbered on
-            pairs = list(map(add, key_groups, map(sub, self.counts, key_sites)))
-            numbers = {pair: number for number, pair in enumerate(dict.fromkeys(pairs))}
-            site_keys = list(ids)
-            keys = [(*site_keys[pair % _SITE], self._runs.resolved[pair // _SITE]) for pair in numbers]
-            key_groups = list(map(numbers.__getitem__, pairs))
-            whole = map(sub, key_sites, map(mod, key_sites, repeat(unit)))
-            level_pairs = zip(key_groups, map(levels.__getitem__, whole), strict=True)  # a run's level: its own sites'
-        else:
-            keys = list(ids)
-            level_pairs = ((memo[site], level) for site, level in levels.items())
-        groups: list[list[Any]] = [[key, 0, 0, b"\xff", b"", 0] for key in keys]  # key, events, level, times, runs
-        for g, number in zip(key_groups, self.counts.values(), strict=True):
-            groups[g][1] += number
-        for g, level in level_pairs:
-            if level > groups[g][2]:
-                groups[g][2] = level
-        # a run counts once per group: run * _SITE + group, deduplicated, then counted per group
-        members = set(map(add, key_groups, map(sub, self.counts, key_sites)))
-        for g, processes in Counter(map(mod, members, repeat(_SITE))).items():
-            groups[g][5] = processes
-        for where, (first, last) in self._spans.items():
-            group = groups[numbers[where - where % _SITE + group_of(where)] if by_process else group_of(where)]
-            group[3], group[4] = min(group[3], first), max(group[4], last)
+                described[site] = tuple(_SITE_VALUES[dim](fields) for dim in site_dims), EVENT_LEVELS[fields[0][1]]
+            values, level = described[site]
+            key = (*values, self._runs.resolved[cell // _SITE]) if by_process else values
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [events, first, last, runs, level]
+                continue
+            group[0] += events
+            group[1], group[2] = min(group[1], first), max(group[2], last)
+            group[3] |= runs
+            group[4] = max(group[4], level)
         order = [site_dims.index(dim) if dim != "process" else len(site_dims) for dim in group_by]
         rows = [
             ViewRow(
                 key=tuple(key[i] for i in order),
                 level=_LEVEL_NAMES[level],
                 events=events,
-                processes=processes,
+                processes=runs.bit_count(),
                 first=_text(first),
                 last=_text(last),
             )
-            for key, events, level, first, last, processes in groups
+            for key, (events, first, last, runs, level) in groups.items()
             if events
         ]
         rows.sort(key=lambda row: (-row.events, tuple(value or "" for value in row.key)))

@@ -18,6 +18,8 @@ DIMENSIONS: dict[str, str] = {
     "test": "test",
 }
 DEFAULT_GROUP_BY = ("limitation", "callsite")
+#: the note of an input that is a file already read (counting it twice would double its events)
+DUPLICATE = "same file as"
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,11 @@ class InputSummary:
     @property
     def skipped_total(self) -> int:
         return sum(self.skipped.values())
+
+    @property
+    def is_duplicate(self) -> bool:
+        """Named twice (the same path, or a link to the same file): read once, under its first name."""
+        return (self.note or "").startswith(DUPLICATE)
 
     @property
     def is_folder(self) -> bool:
@@ -112,7 +119,9 @@ def table(report: Report) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
 
 def summary_line(report: Report) -> str:
     """One sentence with the totals, the inputs and what was skipped or filtered out."""
-    files = sum(1 for summary in report.inputs if summary.error is None and not summary.is_folder)
+    files = sum(
+        1 for summary in report.inputs if summary.error is None and not (summary.is_folder or summary.is_duplicate)
+    )
     parts = [
         f"{report.events:,} events (exact) in {report.processes:,} process{'es' * (report.processes != 1)}",
         f"from {report.lines:,} lines in {files} input{'s' * (files != 1)}",

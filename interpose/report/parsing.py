@@ -5,7 +5,10 @@ are accepted inside strings) and a check of the fields the report uses.  It cost
 about 4 µs a line, too slow for the 500,000 lines a second the report must read,
 so `parse_block` first runs a regular expression over whole blocks of lines.
 
-A row is (ts, head, callsite, process, count, test), all bytes.  `head` is the
+A row is (ts, head, callsite, process, tally, test, prior), all bytes.  `tally` is
+the text from `count` through `final` (what a line adds to its key's total,
+docs/events.md's additive rule, depends on both), `prior` the optional integer
+of a key's second or later closing line.  `head` is the
 text of the members from `level` to `backend`, `callsite` that member's value and
 `process` the text of `pid` and `run`: the aggregator only hashes them, and turns
 a new one into fields once (`resolve_head`, `resolve_callsite`,
@@ -55,8 +58,9 @@ from typing import Any
 
 from interpose.report.levels import EVENT_LEVELS
 
-#: ts, head members, callsite value, process members, count, test (b"" when absent): see the module docstring.
-Row = tuple[bytes, bytes, bytes, bytes, bytes, bytes]
+#: ts, head members, callsite value, process members, count and final, test, prior (b"" when absent): see the
+#: module docstring.
+Row = tuple[bytes, bytes, bytes, bytes, bytes, bytes, bytes]
 #: limitation, level, backend.
 HeadFields = tuple[str, str, str]
 #: file, line, function ("" for all three without a call site).
@@ -67,7 +71,7 @@ SiteFields = tuple[str, str, str, str, str, str]
 #: The order docs/events.md lists the fields in, which the writer follows.
 DOCUMENTED_ORDER = (
     "schema", "ts", "level", "limitation", "function", "backend", "policy", "outcome", "message",
-    "callsite", "pid", "run", "thread", "count", "final", "test", "detail",
+    "callsite", "pid", "run", "thread", "count", "final", "test", "detail", "prior",
 )  # fmt: skip
 
 _DECODER = json.JSONDecoder(strict=False)
@@ -152,14 +156,16 @@ def event_row(obj: object) -> Row:
     if type(count) is not int or count < 1:
         raise BadLine("bad or missing 'count'")
     test = obj.get("test")
+    prior = obj.get("prior")
     head = {"level": level.upper(), "limitation": _text(obj, "limitation"), "backend": _text(obj, "backend")}
     return (
         ts.encode(),
         _encode(_dump(head)[1:-1]),
         _encode(_dump(where if site is not None else None)),
         _encode(f'{_integer(obj, "pid")},"run":{_dump(_text(obj, "run"))}'),
-        str(count).encode(),
+        f'{count},"final":true'.encode() if obj.get("final") is True else str(count).encode(),
         b"" if test is None else _encode(_text(obj, "test", empty=True)),
+        str(prior).encode() if type(prior) is int and prior >= 1 else b"",
     )
 
 
@@ -190,6 +196,12 @@ def resolve_process(process: bytes) -> tuple[str, str]:
     return members["run"], str(members["pid"])
 
 
+def resolve_tally(tally: bytes) -> tuple[int, bool]:
+    """(count, final) of a row's tally text (called once per distinct text)."""
+    count, _, final = tally.partition(b",")
+    return int(count), final.endswith(b"true")
+
+
 def decode_line(raw: bytes) -> object:
     """The JSON value of one line, or BadLine."""
     try:
@@ -217,8 +229,8 @@ _INT = rb"(?:0|-?[1-9][0-9]*)"
 _LEVEL = rb'"(?:' + "|".join(EVENT_LEVELS).encode() + rb')"'
 _CALLSITE = rb'(?P<callsite>null|\{"file":"[^"]*","line":' + _INT + rb',"function":"[^"]*"\})'
 #: (key, value pattern) in the documented order; None marks where the head and process groups
-#: open and close.  `final`, `test` and `detail` may be left out (docs/events.md's first line has
-#: no `final`); any other difference sends the line to `parse_line`.
+#: open and close.  `final` (inside the tally group), `test`, `detail` and `prior` may be left out
+#: (docs/events.md's first line has no `final`); any other difference sends the line to `parse_line`.
 _MEMBERS: tuple[tuple[str, bytes] | None, ...] = (
     ("schema", rb"1"),
     ("ts", rb'"(?P<ts>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z)"'),
@@ -231,12 +243,12 @@ _MEMBERS: tuple[tuple[str, bytes] | None, ...] = (
     ("run", rb'"[^"]+"'),
     None,
     ("thread", _STR),
-    ("count", rb"(?P<count>[1-9][0-9]*)"),
-    ("final", rb"(?:true|false)"),
+    ("count", rb'(?P<tally>[1-9][0-9]*(?:,"final":(?:true|false))?)'),
     ("test", rb'(?:"(?P<test>[^"]*)"|null)'),
     ("detail", rb"(?:" + _SCALAR + rb"|\{(?:" + _PAIR + rb"(?:," + _PAIR + rb")*)?\})"),
+    ("prior", rb"(?P<prior>[1-9][0-9]*)"),
 )  # fmt: skip
-_OPTIONAL = ("final", "test", "detail")
+_OPTIONAL = ("test", "detail", "prior")
 
 
 def _pattern(spaced: bool) -> re.Pattern[bytes]:
@@ -294,9 +306,14 @@ def parse_line(raw: bytes) -> Row:
     return fast_row(raw) or reference_row(raw)
 
 
-def parse_block(block: bytes) -> tuple[list[Row], list[tuple[int, str]]]:
-    """Rows of a block of whole lines, and (line index in block, reason) for each bad line."""
-    lines = block.count(b"\n") + (not block.endswith(b"\n"))
+def parse_block(block: bytes, lines: int | None = None) -> tuple[list[Row], list[tuple[int, str]]]:
+    """Rows of a block of whole lines, and (line index in block, reason) for each bad line.
+
+    `lines` is the block's number of lines if the caller has counted them already (counting is
+    an eighth of the time a line costs).
+    """
+    if lines is None:
+        lines = block.count(b"\n") + (not block.endswith(b"\n"))
     if b"\\" not in block and _is_utf8(block):
         for pattern in _PATTERNS:
             found = pattern.findall(block)

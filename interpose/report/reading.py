@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import sys
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from interpose.report.model import InputSummary
+from interpose.report.model import DUPLICATE, InputSummary
 from interpose.report.parsing import Row, parse_block
 
 #: small enough that the rows parsed from a block are still in the processor's cache when they are counted
@@ -97,10 +98,11 @@ def read_one(name: str, consume: Callable[[list[Row]], None], stdin: BinaryIO) -
     try:
         size = GZIP_BLOCK if isinstance(stream, gzip.GzipFile) else BLOCK
         for block in _blocks(stream, tally, size):
-            rows, bad = parse_block(block)
+            lines = block.count(b"\n") + (not block.endswith(b"\n"))
+            rows, bad = parse_block(block, lines)
             for index, reason in bad:
                 tally.bad(tally.lines + index + 1, reason)
-            tally.lines += block.count(b"\n") + (not block.endswith(b"\n"))
+            tally.lines += lines
             tally.events += len(rows)
             if rows:
                 consume(rows)
@@ -140,6 +142,24 @@ def read_inputs(
 ) -> list[InputSummary]:
     """Read every input in turn; one summary per file, folder note or failure."""
     summaries = []
+    first_names: dict[tuple[int, int], str] = {}  # (device, inode) -> the name it was read under
     for name, problem in expand(paths or [STDIN]):
+        identity = _identity(name) if problem is None else None
+        if identity in first_names:
+            summaries.append(InputSummary(name, note=f"{DUPLICATE} {first_names[identity]}, read once"))
+            continue
+        if identity is not None:
+            first_names[identity] = name
         summaries.append(problem or read_one(name, consume, stdin or sys.stdin.buffer))
     return summaries
+
+
+def _identity(name: str) -> tuple[int, int] | None:
+    """(device, inode) of a file, so that one named twice is read once; None for stdin or what cannot be stat'ed."""
+    if name == STDIN:
+        return None
+    try:
+        status = os.stat(name)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino

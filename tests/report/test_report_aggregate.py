@@ -1,4 +1,5 @@
-"""The aggregator, whatever the batching and order of lines, gives the views a plain recount gives."""
+"""The aggregator (additive rule), whatever the batching and order of lines, gives the views a plain recount
+by the largest count per key gives, on lines shaped as the writer shapes them."""
 
 from __future__ import annotations
 
@@ -15,18 +16,26 @@ from interpose.report.parsing import parse_block
 from tests.report.conftest import dumps, event
 
 SITES = [("/a/src/app/m.py", 1, "f"), ("/a/src/app/m.py", 2, "g"), ("lib/x.py", 1, "f"), None]
+LIMITATIONS = {"fs.a": "INFO", "fs.b": "FINE", "proc.c": "SEVERE"}
 VIEWS = [("limitation", "callsite"), ("limitation",), ("test", "limitation"), ("module", "level"), ("process",),
          ("backend", "process", "limitation"), ("test", "process")]  # fmt: skip
 
-lines = st.builds(
-    lambda run, lim, level, site, test, count, second: event(
-        run=f"{run}-1", pid=run, backend="java" if run % 2 else "native", limitation=lim, level=level,
-        callsite=None if site is None else dict(zip(("file", "line", "function"), site, strict=True)),
-        count=count, ts=f"2026-11-25T10:00:{second:02d}.000000Z", **({} if test is None else {"test": test}),
-    ),
-    st.integers(1, 4), st.sampled_from(["fs.a", "fs.b", "proc.c"]), st.sampled_from(["INFO", "FINE", "SEVERE"]),
-    st.sampled_from(SITES), st.sampled_from([None, "t.py::a", "t.py::b"]), st.integers(1, 300), st.integers(0, 59),
-)  # fmt: skip
+@st.composite
+def writer_lines(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Lines as the writer shapes them: per key one first line, then a closing total if hit again."""
+    out = []
+    keys = draw(st.lists(st.tuples(st.integers(1, 4), st.sampled_from(list(LIMITATIONS)), st.sampled_from(SITES),
+                                   st.sampled_from([None, "t.py::a", "t.py::b"])), max_size=20, unique=True))
+    for run, lim, site, test in keys:
+        fields = {"run": f"{run}-1", "pid": run, "backend": "java" if run % 2 else "native", "limitation": lim,
+                  "level": LIMITATIONS[lim], **({} if test is None else {"test": test}),
+                  "callsite": None if site is None else dict(zip(("file", "line", "function"), site, strict=True))}
+        first, last = sorted(draw(st.lists(st.integers(0, 59), min_size=2, max_size=2)))
+        out.append(event(**fields, count=1, ts=f"2026-11-25T10:00:{first:02d}.000000Z"))
+        total = draw(st.integers(1, 300))
+        if total > 1:
+            out.append(event(**fields, count=total, final=True, ts=f"2026-11-25T10:00:{last:02d}.000000Z"))
+    return draw(st.permutations(out))
 
 
 def recount(events: list[dict[str, Any]], group_by: tuple[str, ...]) -> list[tuple[Any, ...]]:
@@ -61,7 +70,7 @@ def recount(events: list[dict[str, Any]], group_by: tuple[str, ...]) -> list[tup
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(lines, max_size=40), st.lists(st.integers(0, 40), max_size=4), st.sampled_from(VIEWS))
+@given(writer_lines(), st.lists(st.integers(0, 40), max_size=4), st.sampled_from(VIEWS))
 def test_views_equal_a_recount(events: list[dict[str, Any]], cuts: list[int], group_by: tuple[str, ...]) -> None:
     aggregator = Aggregator(Filters(), views=group_by)
     bounds = [0, *sorted(cuts), len(events)]

@@ -55,7 +55,7 @@ def test_missing_file_alone_is_status_2(tmp_path: Path) -> None:
 
 
 def test_missing_file_beside_a_good_one_still_reports(tmp_path: Path) -> None:
-    good = write_lines(tmp_path / "good.jsonl", [event(count=2)])
+    good = write_lines(tmp_path / "good.jsonl", [event(count=1), event(count=2, final=True)])
     status, data, err = run(str(tmp_path / "nope.jsonl"), str(good), "--fail-on", "INFO")
     assert status == 1 and data is not None and data["totals"]["events"] == 2  # type: ignore[index]
     assert "nope.jsonl: cannot read" in err and err.count("\n") == 1

@@ -19,14 +19,16 @@ from interpose.report.parsing import (
     resolve_callsite,
     resolve_head,
     resolve_process,
+    resolve_tally,
 )
 from tests.report.conftest import dumps, event
 
 
 def meaning(row: Row) -> tuple[Any, ...]:
     """What the aggregator makes of a row."""
-    ts, head, callsite, process, count, test = row
-    return ts, resolve_head(head), resolve_callsite(callsite), resolve_process(process), int(count), test
+    ts, head, callsite, process, tally, test, prior = row
+    resolved = resolve_head(head), resolve_callsite(callsite), resolve_process(process), resolve_tally(tally)
+    return ts, *resolved, test, prior
 
 
 def reference(raw: bytes) -> tuple[Any, ...] | str:
@@ -65,7 +67,7 @@ def lines(draw: st.DrawFn) -> bytes:
             | st.fixed_dictionaries({"file": texts, "line": st.integers(-1, 99), "function": texts})
             | values
         )
-    for key in ("test", "detail", "final"):
+    for key in ("test", "detail", "final", "prior"):
         if draw(st.booleans()):
             line[key] = draw(values)
     for key in draw(st.lists(st.sampled_from(list(line)), max_size=2, unique=True)):
@@ -103,6 +105,7 @@ def test_the_writers_lines_take_the_fast_path() -> None:
     for line in (
         event(),
         event(final=True, count=7, test="t.py::x", detail={"arg": 1}),
+        event(final=True, count=9, test="t.py::x", prior=7),
         event(callsite=None),
     ):
         raw = dumps(line).encode()
