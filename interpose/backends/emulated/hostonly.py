@@ -47,7 +47,10 @@ def _host_or(function: str, code: int, allow_none: bool = False) -> Callable[...
         original, real = _real(function, path, allow_none)
         if real is None:
             raise OSError(code, os.strerror(code), original)
-        return host(real, *args, **kwargs)
+        try:
+            return host(real, *args, **kwargs)
+        except OSError as e:
+            raise OSError(e.errno, e.strerror, original) from None  # the caller's path, never the host's
 
     call.__name__ = call.__qualname__ = function
     call.__doc__ = host.__doc__

@@ -13,6 +13,7 @@ import contextlib
 import errno
 
 from interpose.backends.emulated.fdtable import FdTable
+from interpose.fs.host import real_umask
 from interpose.host import os
 
 TYPE_CHECKING = False
@@ -36,7 +37,8 @@ class EmulatedProcess:
         self.policy = policy
         self.table = FdTable()
         self.cwd = cwd
-        self.umask = INITIAL_UMASK
+        # GraalPy starts every process at 0o022; under warn the process starts from the real umask, as CPython.
+        self.umask = INITIAL_UMASK if policy == "enforce" else real_umask()
         self.children: dict[int, object] = {}
         from interpose.fs.host import HostFileSystem
 
