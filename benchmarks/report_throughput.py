@@ -3,7 +3,7 @@
 Generates a realistic log (one million lines by default: ~50 limitations, ~2,000
 call sites, ~200 processes writing first lines and closing totals, interleaved in
 time as processes appending to one file do), then times, on the same file:
-- interpose: reading, parsing, exact totals per (run, site) and the default view;
+- interpose: reading, parsing, exact (additive) totals per (limitation, call site) and the default view;
 - DuckDB (if importable): the same two-level aggregation with `read_json`, on one
   thread and on all threads, checking that its grand total equals ours.
 
