@@ -353,14 +353,24 @@ class EmulatedMatchesReal(RuleBasedStateMachine):
 
     @rule(path=paths, encode=st.booleans(), at=st.none() | st.integers(0, 5))
     def rmdir(self, path: str, encode: bool, at: int | None) -> None:
+        self.forget_inodes()
         self.path_op(path, encode, lambda side, arg, kw: side.o.rmdir(arg, **kw), at=at)
 
     @rule(path=paths, encode=st.booleans(), at=st.none() | st.integers(0, 5))
     def unlink(self, path: str, encode: bool, at: int | None) -> None:
+        self.forget_inodes()
         self.path_op(path, encode, lambda side, arg, kw: side.o.unlink(arg, **kw), at=at)
+
+    def forget_inodes(self) -> None:
+        """A freed inode number may go to the next new file on a real filesystem (ext4), never in memory:
+        numbering restarts on every side after a removal, so only live files' identities are compared."""
+        for side in (self.real, *self.emus):
+            side._inodes.clear()
 
     @rule(src=paths, dst=paths, replace=st.booleans(), encode=st.booleans())
     def rename(self, src: str, dst: str, replace: bool, encode: bool) -> None:
+        self.forget_inodes()  # a replaced target is removed
+
         def call(side: Side) -> None:
             function = side.o.replace if replace else side.o.rename
             return function(self.path(side, src, encode), self.path(side, dst, encode))  # type: ignore[no-any-return]

@@ -52,13 +52,21 @@ class Target:
     def mkdir(self, path: str, mode: int = 0o755) -> Any:
         return self.fs.mkdir(self.p(path), mode)
 
+    def forget_inodes(self) -> None:
+        """After a removal the kernel may give a freed inode number to the next new file (ext4 does);
+        a memory tree never does.  Numbering restarts on both sides, so only live files' identities count."""
+        self._inodes.clear()
+
     def rmdir(self, path: str) -> Any:
+        self.forget_inodes()
         return self.fs.rmdir(self.p(path))
 
     def unlink(self, path: str) -> Any:
+        self.forget_inodes()
         return self.fs.unlink(self.p(path))
 
     def rename(self, src: str, dst: str) -> Any:
+        self.forget_inodes()  # a replaced target is removed
         return self.fs.rename(self.p(src), self.p(dst))
 
     def link(self, src: str, dst: str, follow: bool = True) -> Any:
