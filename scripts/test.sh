@@ -10,13 +10,23 @@ fi
 echo "== ruff";  .venv/bin/ruff check .
 echo "== mypy";  .venv/bin/mypy
 echo "== tests"; .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
-for version in 3.12 3.13; do
-  interpreter="$(command -v "python$version" || true)"
-  if [ -z "$interpreter" ] && command -v pyenv >/dev/null 2>&1; then
-    prefix="$(pyenv prefix "$(pyenv versions --bare | grep "^$version\." | tail -n 1)" 2>/dev/null || true)"
-    [ -n "$prefix" ] && interpreter="$prefix/bin/python$version"
+# An interpreter for a version: pyenv's own install first (its shims fail for versions not selected), then PATH.
+find_python() {
+  local version="$1" candidate="" full=""
+  if command -v pyenv >/dev/null 2>&1; then
+    full="$(pyenv versions --bare 2>/dev/null | grep -E "^${version//./\\.}\.[0-9]+$" | tail -n 1 || true)"
+    [ -n "$full" ] && candidate="$(pyenv prefix "$full" 2>/dev/null)/bin/python$version"
   fi
-  if [ -z "$interpreter" ] || [ ! -x "$interpreter" ]; then
+  if [ -z "$candidate" ] || [ ! -x "$candidate" ]; then
+    candidate="$(command -v "python$version" || true)"
+  fi
+  if [ -n "$candidate" ] && "$candidate" -c pass >/dev/null 2>&1; then
+    echo "$candidate"
+  fi
+}
+for version in 3.12 3.13; do
+  interpreter="$(find_python "$version")"
+  if [ -z "$interpreter" ]; then
     echo "== Python $version not found: smoke run skipped"
     continue
   fi
