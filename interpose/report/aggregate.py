@@ -13,6 +13,11 @@ Texts are numbered through small tables of their own (a log has few heads, call 
 and runs), the numbers already multiplied into their digit of one int (base `_RADIX`: run,
 head, call site, test), so a cell is one int.  The radix is odd and irregular, not a power of
 two, because an int hashes to itself and a dict indexes by the low bits.
+
+With the compiled accelerator (`_speedups`), `feed_block` hands whole blocks to C, which keeps the same
+cells keyed by the texts' bytes; `_drain` resolves those texts through the same tables and merges the C
+cells into these before anything is read out.  Sums, minima, maxima and unions do not depend on the
+order lines are added in, and views sort by a total order, so both paths give the same report.
 """
 
 from __future__ import annotations
@@ -22,13 +27,17 @@ from itertools import compress, repeat
 from operator import add, and_, le, ne
 from typing import Any
 
+from interpose.report import _speedups
 from interpose.report.filters import Filters
 from interpose.report.levels import EVENT_LEVELS
 from interpose.report.model import DIMENSIONS, ViewRow
 from interpose.report.naming import callsite_label, module_name
 from interpose.report.parsing import (
+    BadLine,
     Row,
     SiteFields,
+    parse_block,
+    parse_line,
     resolve_callsite,
     resolve_head,
     resolve_process,
@@ -110,12 +119,15 @@ class Aggregator:
 
     `views` names every dimension a later `view` may group by: the cells are kept per test only
     when it has `test`, per run only when it has `process`; the fewer, the smaller the table.
+    `accelerate` chooses the compiled accelerator (None: when built and INTERPOSE_REPORT_PURE is unset).
     """
 
-    def __init__(self, filters: Filters, *, views: Sequence[str] = tuple(DIMENSIONS)) -> None:
+    def __init__(
+        self, filters: Filters, *, views: Sequence[str] = tuple(DIMENSIONS), accelerate: bool | None = None
+    ) -> None:
         self.filters = filters
         self.rows = 0
-        self.excluded = 0
+        self._excluded = 0
         self._cells: dict[int, list[Any]] = {}  # cell -> [events, first, last, runs bitmask]
         self._heads = _Numbering(_RADIX**2, self._head)  # values: (limitation, level, backend)
         self._callsites = _Numbering(_RADIX, resolve_callsite)  # values: (file, line, function)
@@ -126,6 +138,80 @@ class Aggregator:
         self._weights = _Weights()
         self._by_run = "process" in views
         self._by_test = "test" in views
+        self._scanner = (
+            _speedups.Scanner(by_test=self._by_test, by_run=self._by_run, since=filters.since, until=filters.until)
+            if (_speedups.enabled() if accelerate is None else accelerate)
+            else None
+        )
+        # C's text numbers -> ours: heads, call sites, runs, tests, run bits
+        self._c_numbers: list[list[int]] = [[], [], [], [], []]
+
+    @property
+    def accelerated(self) -> bool:
+        """Whether blocks go through the compiled accelerator."""
+        return self._scanner is not None
+
+    @property
+    def excluded(self) -> int:
+        """Lines the filters left out."""
+        self._drain()
+        return self._excluded
+
+    def feed_block(self, block: bytes, lines: int) -> tuple[int, list[tuple[int, str]]]:
+        """Count a block of `lines` whole lines; (rows counted, [(line index in block, reason)] for bad lines).
+
+        With the accelerator, C counts the lines the fast path takes and hands the others back to `parse_line`.
+        """
+        if self._scanner is None:
+            parsed, reasons = parse_block(block, lines)
+            if parsed:
+                self.feed(parsed)
+            return len(parsed), reasons
+        taken, back = self._scanner.scan(block, lines)
+        self.rows += taken
+        rows: list[Row] = []
+        bad = []
+        for at in range(0, len(back), 3):
+            try:
+                rows.append(parse_line(block[back[at + 1] : back[at + 2]]))
+            except BadLine as error:
+                bad.append((back[at], error.reason))
+        if rows:
+            self.feed(rows)
+        return taken + len(rows), bad
+
+    def _drain(self) -> None:
+        """Merge what C counted since the last drain into the cells (texts resolved as `feed` resolves them)."""
+        if self._scanner is None:
+            return
+        got = self._scanner.drain()
+        heads, callsites, runs, tests, bits = self._c_numbers
+        heads += map(self._heads.__getitem__, got.texts[_speedups.HEADS])
+        callsites += map(self._callsites.__getitem__, got.texts[_speedups.CALLSITES])
+        runs += map(self._runs.__getitem__, got.texts[_speedups.PROCESSES])
+        bits += map(self._run_bits.__getitem__, got.texts[_speedups.PROCESSES])
+        tests += map(self._tests.__getitem__, got.texts[_speedups.TESTS])
+        self._excluded += got.outside
+        table, get = self._cells, self._cells.get
+        for index, head in enumerate(map(heads.__getitem__, got.heads)):
+            if head == _EXCLUDED:
+                self._excluded += got.lines[index]
+                continue
+            cell = head + callsites[got.callsites[index]]
+            if self._by_test:
+                cell += tests[got.tests[index]]
+            if self._by_run:
+                cell += runs[got.processes[index]]
+            mask = got.masks.get(index)
+            bit = bits[got.runs[index]] if mask is None else _remap(mask, bits)
+            weight, first, last = got.events[index], got.first[index], got.last[index]
+            entry = get(cell)
+            if entry is None:
+                table[cell] = [weight, first, last, bit]
+                continue
+            entry[0] += weight
+            entry[1], entry[2] = min(entry[1], first), max(entry[2], last)
+            entry[3] |= bit
 
     def feed(self, rows: list[Row]) -> None:
         """Count a batch of rows: numbering in C-level passes, then one short loop that adds them to cells."""
@@ -135,7 +221,7 @@ class Aggregator:
             since, until = self.filters.since, self.filters.until
             kept = list(map(and_, map(le, repeat(since), columns[0]), map(le, columns[0], repeat(until))))
             kept = list(map(and_, kept, map(ne, heads, repeat(_EXCLUDED))))
-            self.excluded += len(rows) - sum(kept)
+            self._excluded += len(rows) - sum(kept)
             columns = [list(compress(column, kept)) for column in columns]
             heads = list(compress(heads, kept))
         ts, _heads, callsites, processes, tallies, tests, priors = columns
@@ -176,10 +262,12 @@ class Aggregator:
     @property
     def events(self) -> int:
         """The exact number of hits counted."""
+        self._drain()
         return sum(entry[_EVENTS] for entry in self._cells.values())
 
     def processes(self) -> int:
         """How many runs had at least one counted event."""
+        self._drain()
         runs = 0
         for entry in self._cells.values():
             runs |= entry[_RUNS]
@@ -187,6 +275,7 @@ class Aggregator:
 
     def span(self) -> tuple[str, str] | tuple[None, None]:
         """The first and last time of a counted event (excluded lines leave no times)."""
+        self._drain()
         if not self._cells:
             return None, None
         entries = self._cells.values()
@@ -198,6 +287,7 @@ class Aggregator:
         by_process = len(site_dims) < len(group_by)
         if (by_process and not self._by_run) or ("test" in group_by and not self._by_test):
             raise ValueError(f"the aggregator was not made for views by {', '.join(group_by)}")
+        self._drain()
         described: dict[int, tuple[tuple[str | None, ...], int]] = {}  # site digits -> (site values, level)
         groups: dict[tuple[str | None, ...], list[Any]] = {}  # key -> [events, first, last, runs, level]
         for cell, (events, first, last, runs) in self._cells.items():
@@ -228,5 +318,16 @@ class Aggregator:
             for key, (events, first, last, runs, level) in groups.items()
             if events
         ]
-        rows.sort(key=lambda row: (-row.events, tuple(value or "" for value in row.key)))
+        # a total order (None apart from ""), so that the order cells were made in never shows
+        rows.sort(key=lambda row: (-row.events, tuple((value or "", value is not None) for value in row.key)))
         return rows
+
+
+def _remap(mask: int, bits: list[int]) -> int:
+    """A C bitmask of process numbers as a mask of our run bits."""
+    out = 0
+    while mask:
+        low = mask & -mask
+        out |= bits[low.bit_length() - 1]
+        mask ^= low
+    return out

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, cast
 
+from interpose.report.aggregate import Aggregator
 from interpose.report.model import DUPLICATE, InputSummary
 from interpose.report.parsing import Row, parse_block
 
@@ -87,8 +88,25 @@ def _open(name: str, stdin: BinaryIO) -> BinaryIO:
     return cast(BinaryIO, buffered)
 
 
+def _block_feeder(consume: Callable[[list[Row]], None]) -> Callable[[bytes, int], tuple[int, list[tuple[int, str]]]]:
+    """What takes a block of lines: an aggregator's own `feed` takes it whole (`feed_block`, where the compiled
+    accelerator reads it), any other consumer gets the parsed rows."""
+    owner = getattr(consume, "__self__", None)
+    if isinstance(owner, Aggregator) and consume == owner.feed:
+        return owner.feed_block
+
+    def feed(block: bytes, lines: int) -> tuple[int, list[tuple[int, str]]]:
+        rows, bad = parse_block(block, lines)
+        if rows:
+            consume(rows)
+        return len(rows), bad
+
+    return feed
+
+
 def read_one(name: str, consume: Callable[[list[Row]], None], stdin: BinaryIO) -> InputSummary:
     """Read one file (or `-`), handing rows to `consume` block by block."""
+    feed = _block_feeder(consume)
     tally = _Tally("<stdin>" if name == STDIN else name)
     try:
         stream = _open(name, stdin)
@@ -99,13 +117,11 @@ def read_one(name: str, consume: Callable[[list[Row]], None], stdin: BinaryIO) -
         size = GZIP_BLOCK if isinstance(stream, gzip.GzipFile) else BLOCK
         for block in _blocks(stream, tally, size):
             lines = block.count(b"\n") + (not block.endswith(b"\n"))
-            rows, bad = parse_block(block, lines)
+            events, bad = feed(block, lines)
             for index, reason in bad:
                 tally.bad(tally.lines + index + 1, reason)
             tally.lines += lines
-            tally.events += len(rows)
-            if rows:
-                consume(rows)
+            tally.events += events
     except (OSError, EOFError, zlib.error) as error:
         what = "corrupt or truncated gzip data" if isinstance(stream, gzip.GzipFile) else "read error"
         tally.error = f"{what} after line {tally.lines} ({error})"
