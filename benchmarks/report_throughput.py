@@ -3,7 +3,8 @@
 Generates a realistic log (one million lines by default: ~50 limitations, ~2,000
 call sites, ~200 processes writing first lines and closing totals, interleaved in
 time as processes appending to one file do), then times, on the same file:
-- interpose: reading, parsing, exact (additive) totals per (limitation, call site) and the default view;
+- interpose: reading, parsing, exact (additive) totals per (limitation, call site) and the default view,
+  with its compiled accelerator (if built) and in pure Python;
 - DuckDB (if importable): the same two-level aggregation with `read_json`, on one
   thread and on all threads, checking that its grand total equals ours.
 
@@ -23,6 +24,7 @@ import time
 from itertools import accumulate
 from pathlib import Path
 
+from interpose.report import _speedups
 from interpose.report.aggregate import Aggregator
 from interpose.report.filters import Filters
 from interpose.report.model import DEFAULT_GROUP_BY
@@ -99,13 +101,13 @@ def write_log(
     return total, len(events)
 
 
-def time_interpose(path: Path) -> tuple[float, float, int, int]:
+def time_interpose(path: Path, accelerate: bool) -> tuple[float, float, int, int]:
     """Wall and CPU seconds for read + aggregate + default view, the grand total, and the number of view rows.
 
     CPU time is shown beside wall time because the machines this runs on are often shared.
     """
     began, cpu = time.perf_counter(), time.process_time()
-    aggregator = Aggregator(Filters(), views=DEFAULT_GROUP_BY)
+    aggregator = Aggregator(Filters(), views=DEFAULT_GROUP_BY, accelerate=accelerate)
     read_inputs([str(path)], aggregator.feed)
     rows = aggregator.view(DEFAULT_GROUP_BY)
     return time.perf_counter() - began, time.process_time() - cpu, aggregator.events, len(rows)
@@ -169,15 +171,20 @@ def main() -> None:
             expected, lines = write_log(path, args.events)
             print(f"generated {lines:,} lines in {time.perf_counter() - began:.1f} s")
         print(f"{path}: {lines:,} lines, {path.stat().st_size / 1e6:.0f} MB; {args.runs} interleaved runs each")
-        walls: list[float] = []
-        cpus: list[float] = []
+        modes = {"accelerated": True, "pure Python": False} if _speedups.lib is not None else {"pure Python": False}
+        if _speedups.lib is None:
+            print(f"accelerator not built ({_speedups.missing()}): pure Python only")
+        walls: dict[str, list[float]] = {mode: [] for mode in modes}
+        cpus: dict[str, list[float]] = {mode: [] for mode in modes}
         duck: dict[str, list[float]] = {"1 thread": [], "all threads": []}
         for run in range(args.runs):
-            wall, cpu, total, groups = time_interpose(path)
-            assert expected is None or total == expected, (total, expected)
-            walls.append(wall)
-            cpus.append(cpu)
-            report = [f"run {run + 1}: interpose {lines / wall:10,.0f}/s (cpu {lines / cpu:10,.0f}/s)"]
+            report = [f"run {run + 1}:"]
+            for mode, accelerate in modes.items():
+                wall, cpu, total, groups = time_interpose(path, accelerate)
+                assert expected is None or total == expected, (total, expected)
+                walls[mode].append(wall)
+                cpus[mode].append(cpu)
+                report.append(f"{mode} {lines / wall:10,.0f}/s (cpu {lines / cpu:10,.0f}/s)")
             for label, threads in (("1 thread", 1), ("all threads", None)):
                 result = time_duckdb(path, threads)
                 if result is None:
@@ -187,14 +194,17 @@ def main() -> None:
                 same = "" if (duck_total, duck_groups) == (total, groups) else " TOTALS DIFFER"
                 report.append(f"duckdb {label} {lines / seconds:10,.0f}/s{same}")
             print("  ".join(report), flush=True)
-        print(f"\ninterpose report   1 thread   : {_rates(lines, walls)}  ({groups:,} rows)")
-        print(f"  (cpu time)                   : {_rates(lines, cpus)}")
+        print()
+        for mode in modes:
+            print(f"interpose {mode:<12} 1 thread : {_rates(lines, walls[mode])}  ({groups:,} rows)")
+            print(f"  (cpu time)                   : {_rates(lines, cpus[mode])}")
+        first = next(iter(modes))
         if not duck["1 thread"]:
             print("duckdb: not importable (pip install duckdb to compare)")
         for label, seconds in duck.items():
             if seconds:
-                ratio = statistics.median(seconds) / statistics.median(walls)
-                speed = f"median speed interpose/duckdb {ratio:.2f}x"
+                ratio = statistics.median(seconds) / statistics.median(walls[first])
+                speed = f"median speed interpose ({first})/duckdb {ratio:.2f}x"
                 print(f"duckdb read_json   {label:<11}: {_rates(lines, seconds)}  ({speed})")
 
 
