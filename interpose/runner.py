@@ -13,6 +13,7 @@ exit status and the death by signal are the interpreter's own.
 
 from __future__ import annotations
 
+import builtins
 import io
 import sys
 from types import ModuleType
@@ -68,7 +69,7 @@ def prepare_stdin(args: list[str]) -> Run:
 
 def _exec_main(code: CodeType, path: str | None, loader: object) -> None:
     main = ModuleType("__main__")
-    main.__dict__.update({"__builtins__": __builtins__, "__loader__": loader, "__spec__": None})
+    main.__dict__.update({"__builtins__": builtins, "__loader__": loader, "__spec__": None})  # the module, as in python
     if path is not None:
         main.__dict__["__file__"] = path
         main.__dict__["__cached__"] = None
