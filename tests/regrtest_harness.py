@@ -48,14 +48,20 @@ class ModuleRun:
 
         A skip decided at import time (`support.requires_fork()` looks at
         `os.fork` when test.support is imported) is the test's when its reason
-        names the function of a limitation logged in the run.
+        names the function of a limitation logged in the run, or when the test's
+        own module hit a limitation while it was imported (test_os computes
+        `root_in_posix` from `os.geteuid`, which the java backend lacks).
         """
         hit = {str(event["limitation"]) for event in self.events if event.get("test") == test}
         reason = self.skip_reasons.get(test, "").lower()
         if reason:
+            module_file = "/" + "/".join(test.split(".")[:2]) + ".py"  # test.test_os.X.y -> /test/test_os.py
             for event in self.events:
                 name = str(event["function"]).rsplit(".", 1)[-1].lower()
-                if name and name in reason:
+                site = event.get("callsite")
+                file = str(site.get("file", "")) if isinstance(site, dict) else ""
+                at_import = not event.get("test") and file.endswith(module_file)
+                if (name and name in reason) or at_import:
                     hit.add(f"{event['limitation']} (skip)")
         return hit
 
