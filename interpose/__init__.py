@@ -12,6 +12,8 @@ __version__ = "0.1.0"
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from interpose.settings import Settings
 
 __all__ = ["activate", "activated", "deactivate", "is_active"]
@@ -46,23 +48,21 @@ def is_active() -> bool:
     return activation.active() is not None
 
 
-def activated(
-    backend: str = "java",
-    policy: str = "enforce",
-    log_level: str = "INFO",
-    log_file: str | None = None,
-    fs: str = "host",
-) -> _Activated:
-    """Context manager: interposed inside the `with` block, restored after it."""
-    return _Activated(backend=backend, policy=policy, log_level=log_level, log_file=log_file, fs=fs)
+def activated(*args: Any, **kwargs: Any) -> _Activated:
+    """Context manager: interposed inside the `with` block, restored after it; `activate`'s parameters."""
+    return _Activated(args, kwargs)
+
+
+activated.__wrapped__ = activate  # type: ignore[attr-defined]  # help() and inspect.signature() show them
 
 
 class _Activated:
-    def __init__(self, **options: str | None) -> None:
-        self._options = options
+    def __init__(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self._args = args
+        self._kwargs = kwargs
 
     def __enter__(self) -> Settings:
-        return activate(**self._options)  # type: ignore[arg-type]
+        return activate(*self._args, **self._kwargs)
 
     def __exit__(self, *exc_info: object) -> None:
         deactivate()
