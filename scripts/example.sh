@@ -16,6 +16,4 @@ echo "== the same program under --policy=enforce (the default): events as human 
 .venv/bin/python -m interpose examples/porting_demo.py
 echo
 echo "== and under the emulated java backend over an in-memory filesystem"
-.venv/bin/python -m interpose --posix-backend=java --fs=memory -c \
-  'import os; os.makedirs("/demo/dir"); open("/demo/dir/f.txt", "w").write("only in memory"); print(os.listdir("/demo/dir"), os.access("/demo", os.R_OK, effective_ids=True))' \
-  || true
+.venv/bin/python -m interpose --posix-backend=java --fs=memory examples/memory_demo.py
