@@ -98,7 +98,7 @@ def activate(settings: Settings) -> Activation:
     activation.mapping = rebinding.replacement_map([(hosts[name], activation.modules[name]) for name in hosts])
     activation.mapping.update((id(host), (host, new)) for host, new in backend.replacements(shim_posix))
     overrides = backend.module_overrides()  # computed before the swap: they may capture host objects
-    skip = [*hosts.values(), *activation.modules.values(), posix_module]
+    skip = [*hosts.values(), *activation.modules.values()]  # posix_module is among the modules
     activation.swaps = importlib_swaps + rebinding.swap_references(activation.mapping, skip)
     activation.sizes = rebinding.namespace_sizes()
     activation.swaps.extend(rebinding.override_globals(overrides))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import _thread
 import atexit
 import time
+from _weakrefset import WeakSet  # already loaded at start-up (abc uses it), unlike weakref
 
 from interpose.host import os
 
@@ -59,7 +60,7 @@ class Recorder:
         self._logger: Any = None
         self._start_run()
         atexit.register(self.flush_totals)
-        os.register_at_fork(after_in_child=self._start_run)
+        _watch_forks(self)
 
     def _start_run(self) -> None:
         """A new process is a new run: forget the parent's tallies, which the parent will write."""
@@ -145,3 +146,24 @@ def _thread_name() -> str:
     import threading
 
     return threading.current_thread().name
+
+
+# Fork hooks cannot be unregistered: one hook for the whole process, over the recorders still alive, so that
+# activating once per test (the pytest fixture) neither piles up hooks nor keeps old recorders alive.
+_live_recorders: WeakSet[Recorder] = WeakSet()
+
+
+_fork_hook_installed = False
+
+
+def _watch_forks(recorder: Recorder) -> None:
+    global _fork_hook_installed
+    if not _fork_hook_installed:
+        os.register_at_fork(after_in_child=_restart_runs_in_child)
+        _fork_hook_installed = True
+    _live_recorders.add(recorder)
+
+
+def _restart_runs_in_child() -> None:
+    for recorder in list(_live_recorders):
+        recorder._start_run()
