@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def compile_package() -> None:
     """Byte-compile interpose as an install would (PYTHONDONTWRITEBYTECODE keeps an editable tree uncompiled)."""
     subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", *(str(ROOT / p) for p in ("interpose", "shims", "logging_config"))],
+        [sys.executable, "-m", "compileall", "-q", *(str(ROOT / p) for p in ("interpose",))],
         check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
 

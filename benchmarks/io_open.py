@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks._timing import interleaved_medians, print_ratio  # noqa: E402
-from shims.io_open import build_io  # noqa: E402
+from interpose.shims.io_open import build_io  # noqa: E402
 
 ROUNDS = 15
 

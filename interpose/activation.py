@@ -17,8 +17,8 @@ from interpose.host import os as host_os
 from interpose.host import posix as host_posix
 from interpose.host import posix_module
 from interpose.settings import Settings
-from shims.os_module import build_os
-from shims.posix import PosixPatch, build_posixsubprocess, patch_posix
+from interpose.shims.os_module import build_os
+from interpose.shims.posix import PosixPatch, build_posixsubprocess, patch_posix
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def activate(settings: Settings) -> Activation:
     if _active is not None:
         raise RuntimeError("interpose is already active; deactivate() first")
     backend = _make_backend(settings)
-    from logging_config import make_recorder
+    from interpose.events import make_recorder
 
     recorder = make_recorder(settings.log_level, settings.log_file)
     activation = Activation(settings, backend)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 # Modules that must keep the host: interpose itself, and importlib, which loads Python code from the host
 # (GraalPy makes the same exception for its language home; a backend that replaces `_io`'s contents gives
 # importlib a host copy of `_io`).  `builtins` and `_io` are not among them: their `open` follows the backend.
-_KEEP_HOST_PREFIXES = ("interpose", "shims", "logging_config")
+_KEEP_HOST_PREFIXES = ("interpose",)
 _KEEP_HOST_MODULES = frozenset(
     {"importlib._bootstrap", "importlib._bootstrap_external", "_frozen_importlib", "_frozen_importlib_external",
      "zipimport"}

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from interpose.backends import canonical_backend
 from interpose.compat import POLICIES
-from logging_config.levels import NAMES as LEVEL_NAMES
-from logging_config.levels import parse_level
+from interpose.events.levels import NAMES as LEVEL_NAMES
+from interpose.events.levels import parse_level
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from logging_config.recorder import Recorder
+    from interpose.events.recorder import Recorder
 
 __all__ = ["CATALOG", "Limitation", "Session", "current", "hit"]
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 CallSite = tuple[str, int, str]
 
-_OWN_PACKAGES = ("interpose", "shims", "logging_config")
+_OWN_PACKAGES = ("interpose",)
 
 # Stdlib modules that only pass the program's request on to os/posix.
 _REHOSTED_STDLIB = (

@@ -8,7 +8,7 @@ the docs and the tests all key on them.
 
 from __future__ import annotations
 
-from logging_config import levels
+from interpose.events import levels
 
 NATIVE = "native"
 JAVA = "java"

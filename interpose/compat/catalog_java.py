@@ -7,7 +7,7 @@ supported on 'java' POSIX backend: x")`; `unsupported_message` builds it.
 from __future__ import annotations
 
 from interpose.compat.catalog import JAVA, Limitation
-from logging_config import levels
+from interpose.events import levels
 
 
 def unsupported_message(feature: str) -> str:

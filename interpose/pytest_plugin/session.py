@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 
 from interpose import activation
+from interpose.events import TEST_VARIABLE
 from interpose.host import os
 from interpose.pytest_plugin.fixture import utc_now
 from interpose.settings import Settings
-from logging_config import TEST_VARIABLE
 
 
 class SessionInterposition:

@@ -1,1 +1,1 @@
-"""Tests of shims.io_open: differential against _io, and CPython's own FileIO and io tests."""
+"""Tests of interpose.shims.io_open: differential against _io, and CPython's own FileIO and io tests."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from shims.io_open import build_io
+from interpose.shims.io_open import build_io
 
 REAL = build_io(posix)
 

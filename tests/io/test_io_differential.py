@@ -292,7 +292,7 @@ def test_failed_wrapping_closes_the_raw_file(tmp_path: Path) -> None:
 
 ENCODING_WARNING_SCRIPT = """
 import posix, warnings
-from shims.io_open import build_io
+from interpose.shims.io_open import build_io
 warnings.simplefilter("always")
 ours = build_io(posix).open
 with warnings.catch_warnings(record=True) as caught:

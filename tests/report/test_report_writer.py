@@ -10,13 +10,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from interpose.events.recorder import Recorder
+from interpose.events.sink import AppendOnlyFile
 from interpose.report.aggregate import Aggregator
 from interpose.report.cli import main
 from interpose.report.filters import Filters
 from interpose.report.levels import EVENT_LEVELS
 from interpose.report.reading import read_inputs
-from logging_config.recorder import Recorder
-from logging_config.sink import AppendOnlyFile
 from tests.report.test_report_aggregate import VIEWS, recount
 
 LIMITATIONS = {"process.fork": "INFO", "fs.chmod": "FINE", "stat.ino": "FINER"}

@@ -18,7 +18,7 @@ from interpose.backends.emulated import direntry, fileops, forkexec, hostonly, p
 from interpose.backends.emulated.process import EmulatedProcess, initial_cwd
 from interpose.compat import ENFORCE
 from interpose.host import os
-from shims.builtin_like import builtin_like
+from interpose.shims.builtin_like import builtin_like
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class EmulatedBackend(Backend):
         """`open`, `io.open` and `io.FileIO` over the emulated fds: CPython's C buffered and text layers on top."""
         import _io
 
-        from shims.io_open import build_io
+        from interpose.shims.io_open import build_io
 
         functions = build_io(shim_posix)
         return [(_io.open, _as_builtin(functions.open, "io")), (_io.FileIO, functions.FileIO)]
@@ -121,7 +121,7 @@ class EmulatedBackend(Backend):
 
 
 def _as_builtin(value: object, module: str) -> object:
-    """The backend's Python functions behave as the C builtins they stand for (see shims/builtin_like.py)."""
+    """The backend's Python functions behave as the C builtins they stand for (see interpose/shims/builtin_like.py)."""
     if isinstance(value, FunctionType):
         return builtin_like(value, module)
     return value

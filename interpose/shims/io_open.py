@@ -16,7 +16,7 @@ from _operator import index as _operator_index
 from io import BufferedRandom, BufferedReader, BufferedWriter, TextIOWrapper
 from os import fspath
 
-from shims.io_raw import arg_type_name, make_file_io
+from interpose.shims.io_raw import arg_type_name, make_file_io
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""The raw file class behind `shims.io_open`: `_io.FileIO`'s behaviour, one namespace call per operation.
+"""The raw file class behind `interpose.shims.io_open`: `_io.FileIO`'s behaviour, one namespace call per operation.
 
 The class is made per namespace so that its methods reach the namespace's functions as closure cells (the fastest
 lookup Python has), and its state lives in `__slots__`.  Only `_fd` and `_finalizing` are class-level defaults, so

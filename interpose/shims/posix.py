@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from shims.missing import missing_attribute_hook
+from interpose.shims.missing import missing_attribute_hook
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

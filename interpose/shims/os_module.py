@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from types import ModuleType
 
-from shims.missing import missing_attribute_hook
+from interpose.shims.missing import missing_attribute_hook
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

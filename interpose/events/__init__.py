@@ -7,9 +7,9 @@ human lines on stderr when no file is given, as GraalPy does without
 
 from __future__ import annotations
 
-from logging_config.levels import parse_level
-from logging_config.recorder import Recorder
-from logging_config.sink import AppendOnlyFile, StandardError
+from interpose.events.levels import parse_level
+from interpose.events.recorder import Recorder
+from interpose.events.sink import AppendOnlyFile, StandardError
 
 __all__ = ["Recorder", "make_recorder", "parse_level"]
 

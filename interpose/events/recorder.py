@@ -135,7 +135,7 @@ class Recorder:
     def _build_logger(self) -> Any:
         import structlog
 
-        from logging_config.renderers import json_renderer, order_fields, render_human
+        from interpose.events.renderers import json_renderer, order_fields, render_human
 
         renderer = render_human if self.human else json_renderer()
         processors = [structlog.processors.TimeStamper(fmt="iso", utc=True, key="ts"), order_fields, renderer]
