@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 import textwrap
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from interpose.events import EVENT_MODULES
+from interpose.events.encode import encode, utc_timestamp
 from tests.conftest import read_events, run_interposed, totals
 
 SCHEMA_FIELDS = {"schema", "ts", "level", "limitation", "function", "backend", "policy", "outcome", "message",
@@ -92,14 +97,67 @@ def test_log_level_off_writes_nothing(tmp_path: Path, log_file: Path) -> None:
     assert read_events(log_file) == []
 
 
-@pytest.mark.parametrize("backend_option", ["--posix-backend=native"])
-def test_structlog_and_wrapt_are_not_imported_until_an_event_is_written(log_file: Path, backend_option: str) -> None:
+@pytest.mark.parametrize("log_option", ["--log.file=events.jsonl", "--log.python.compatibility.level=INFO"])
+def test_writing_an_event_imports_nothing(tmp_path: Path, log_option: str) -> None:
+    """EVENT_MODULES is empty: the first event (JSON line or human line) leaves sys.modules as it was."""
     probe = (
-        "import sys; print('structlog' in sys.modules, 'wrapt' in sys.modules); import os; os.stat('.');"
-        "hasattr(os, 'fork'); print('structlog' in sys.modules)"
+        "import sys, os; before = set(sys.modules); hasattr(os, 'fork'); os.fork if False else None;"
+        "print(sorted(set(sys.modules) - before), sorted(m for m in ('structlog', 'json', 'datetime', 'threading')"
+        " if m in sys.modules))"
     )
-    result = run_interposed(backend_option, f"--log.file={log_file}", "-c", probe)
-    assert result.stdout.split() == ["False", "False", "True"]
+    result = run_interposed(log_option, "-c", probe, cwd=tmp_path)
+    assert result.stdout.strip() == f"{sorted(EVENT_MODULES)} []", result.stderr
+    assert "process.fork" in (result.stderr + (tmp_path / "events.jsonl").read_text("utf-8", "replace")
+                              if "file" in log_option else result.stderr)  # fmt: skip
+
+
+#: event-shaped values: what compat.hit puts in a line, details and file names of any text included
+texts = st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF))  # lone surrogates, U+2028, NUL...
+leaves = st.one_of(texts, st.integers(), st.booleans(), st.none(), st.sampled_from(["\u2028", "\udcff", "\x7f"]))
+values = st.recursive(
+    leaves,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(texts, inner, max_size=4)),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(texts, values, max_size=8))
+def test_encoder_writes_what_json_dumps_writes(event: dict[str, object]) -> None:
+    assert encode(event) == json.dumps(event, ensure_ascii=True, separators=(",", ":"))
+
+
+@given(st.one_of(st.floats(), st.tuples(st.integers(), texts), st.dictionaries(st.one_of(st.integers(), st.none(),
+       st.booleans(), st.floats()), st.integers(), max_size=3), st.sets(st.integers(), max_size=3)))  # fmt: skip
+def test_encoder_matches_json_on_the_rest_and_writes_other_objects_as_their_repr(value: object) -> None:
+    assert encode(value) == json.dumps(value, ensure_ascii=True, separators=(",", ":"), default=repr)
+
+
+@given(st.integers(min_value=0, max_value=2**63 - 1))
+def test_timestamp_is_isoformat_in_utc_always_with_microseconds(nanoseconds: int) -> None:
+    moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(microseconds=nanoseconds // 1000)
+    assert utc_timestamp(nanoseconds) == moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_thread_names_without_touching_threading(tmp_path: Path, log_file: Path) -> None:
+    """threading's name when it knows the thread; otherwise MainThread or Thread-<ident>, and no _DummyThread."""
+    program = textwrap.dedent(
+        """
+        import _thread, os, sys, time
+        done = []
+        _thread.start_new_thread(lambda: (hasattr(os, "fork"), done.append(_thread.get_ident())), ())
+        while not done: time.sleep(0.01)
+        hasattr(os, "forkpty")
+        import threading
+        _thread.start_new_thread(lambda: (hasattr(os, "fork"), done.append(1)), ())
+        while len(done) < 2: time.sleep(0.01)
+        print(done[0], len(threading.enumerate()))
+        """
+    )
+    result = run_interposed(f"--log.file={log_file}", "-c", program, cwd=tmp_path)
+    ident, threads = result.stdout.split()
+    assert threads == "1", result.stderr  # no _DummyThread left behind in the program's threading
+    names = {event["callsite"]["line"]: event["thread"] for event in read_events(log_file)}  # type: ignore[index]
+    assert names == {4: f"Thread-{ident}", 6: "MainThread", 8: names[8]} and names[8].startswith("Thread-")
 
 
 def test_unwritable_log_file_is_a_usage_error(tmp_path: Path) -> None:

@@ -1,20 +1,36 @@
-"""Logging of compatibility events: Java levels, renderers, sinks, de-duplication.
+"""Compatibility events: Java levels, renderers, sinks, de-duplication, forwarding.
 
 `make_recorder` is the one entry point: it picks the sink (a JSON-lines file, or
 human lines on stderr when no file is given, as GraalPy does without
 `--log.file`) and returns the `Recorder` that counts and writes events.
+Writing an event imports no module (docs/events.md, "No trace in the program").
 """
 
 from __future__ import annotations
 
+from interpose.events.forward import VARIABLE as FORWARD_VARIABLE
+from interpose.events.forward import Forwarder, parse_target
 from interpose.events.levels import parse_level
 from interpose.events.recorder import Recorder
 from interpose.events.sink import AppendOnlyFile, StandardError
 
-__all__ = ["Recorder", "make_recorder", "parse_level"]
+__all__ = ["ACTIVATION_MODULES", "EVENT_MODULES", "Recorder", "make_recorder", "parse_level"]
 
 
 TEST_VARIABLE = "INTERPOSE_TEST"
+
+#: Modules that writing an event may add to `sys.modules`: none (tests/test_invisibility.py).
+EVENT_MODULES: frozenset[str] = frozenset()
+
+#: Modules outside `interpose.*` that an activation may add to what the program would load by itself: the C
+#: module `atexit` (totals written at exit), and what interpose's own import machinery needs today
+#: (`__future__` for annotations, `types`, `importlib.machinery` and its package with `warnings`).  The
+#: command-line route (`python -m interpose`) also runs the program through `runpy`, as `python -m` does, which
+#: brings `runpy` and `importlib.util` with their dependencies; see docs/events.md.
+ACTIVATION_MODULES: frozenset[str] = frozenset(
+    {"atexit", "__future__", "types", "warnings", "importlib", "importlib._abc", "importlib._bootstrap",
+     "importlib._bootstrap_external", "importlib.machinery"}
+)  # fmt: skip
 
 
 def make_recorder(level: str | int = "INFO", log_file: str | None = None) -> Recorder:
@@ -22,12 +38,17 @@ def make_recorder(level: str | int = "INFO", log_file: str | None = None) -> Rec
 
     A process started while a test runs finds the test's id in INTERPOSE_TEST
     and writes it into its events, so that a child's limitations are the test's.
+    INTERPOSE_LOG_FORWARD hands events to the program's structlog or logging too.
     """
     from interpose.host import os
 
     threshold = parse_level(level)
+    target = parse_target(os.environ.get(FORWARD_VARIABLE))
+    forward = Forwarder(target) if target else None
     recorder = (
-        Recorder(threshold, AppendOnlyFile(log_file)) if log_file else Recorder(threshold, StandardError(), human=True)
+        Recorder(threshold, AppendOnlyFile(log_file), forward=forward)
+        if log_file
+        else Recorder(threshold, StandardError(), human=True, forward=forward)
     )
     if os.environ.get(TEST_VARIABLE):
         recorder.context["test"] = os.environ[TEST_VARIABLE]

@@ -3,22 +3,29 @@
 GraalPy users complain of logs flooded with one repeated line (graalpython #321).
 Here each (limitation, call site, context) is written once, when it is first
 hit; if it is hit again, one closing line with the exact total is written when
-the process exits.  structlog and threading are imported on the first line
-written, never at start-up.
+the process exits.  Writing a line imports nothing (docs/events.md, "No trace
+in the program"): every module it needs is loaded with this one.
 """
 
 from __future__ import annotations
 
 import _thread
+import _weakref  # loaded at start-up, unlike weakref and _weakrefset
 import atexit
+import sys
 import time
-from _weakrefset import WeakSet  # already loaded at start-up (abc uses it), unlike weakref
 
+from interpose.events.encode import utc_timestamp
+from interpose.events.levels import parse_level
+from interpose.events.renderers import order_fields, render_human, render_json
+from interpose.events.threads import thread_name
 from interpose.host import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Protocol
+
+    from interpose.events.forward import Forwarder
 
     class Sink(Protocol):
         def write_line(self, line: str) -> None: ...
@@ -38,26 +45,17 @@ class _Tally:
         self.written = 1
 
 
-class _SinkLogger:
-    """The "logger" structlog hands rendered lines to."""
-
-    def __init__(self, sink: Sink) -> None:
-        self._sink = sink
-
-    def msg(self, line: str) -> None:
-        self._sink.write_line(line)
-
-
 class Recorder:
     """Receives every limitation hit at or above `threshold` and writes lines to `sink`."""
 
-    def __init__(self, threshold: int, sink: Sink, *, human: bool = False) -> None:
+    def __init__(self, threshold: int, sink: Sink, *, human: bool = False, forward: Forwarder | None = None) -> None:
         self.threshold = threshold
         self.sink = sink
         self.human = human
+        self.forwarder = forward
         self.context: dict[str, str] = {}  # extra fields, part of the key (the pytest plugin's test id)
         self.lost = 0  # lines that could not be written
-        self._logger: Any = None
+        self._render = render_human if human else render_json
         self._start_run()
         atexit.register(self.flush_totals)
         _watch_forks(self)
@@ -84,7 +82,7 @@ class Recorder:
             event.update(self.context)
             event["pid"] = self.pid
             event["run"] = self.run
-            event["thread"] = _thread_name()
+            event["thread"] = thread_name()
             tally = self._tallies[key] = _Tally(event)
         self._write(tally.fields, count=1, final=False)
 
@@ -115,42 +113,35 @@ class Recorder:
         with self._lock:
             return {key: tally.count for key, tally in self._tallies.items()}
 
-    def _write(self, event: dict[str, Any], *, count: int, final: bool, prior: int = 1) -> None:
-        if self._logger is None:
-            self._logger = self._build_logger()
-        extra = {"prior": prior} if prior > 1 else {}  # only on a key's second or later closing line
+    def _write(self, fields: dict[str, Any], *, count: int, final: bool, prior: int = 1) -> None:
+        event = order_fields({**fields, "ts": utc_timestamp(), "count": count, "final": final})
+        if prior > 1:  # only on a key's second or later closing line
+            event["prior"] = prior
+        if self.forwarder is not None and self._forward(event) and self.human:
+            return  # the program's own configuration shows it: no second line on its stderr
         try:
-            self._logger.msg(**event, count=count, final=final, **extra)
+            self.sink.write_line(self._render(event))
         except OSError as error:  # the program removed the log's directory, filled the disk, ...
             self._report_lost(error)
 
-    def _report_lost(self, error: OSError) -> None:
+    def _forward(self, event: dict[str, Any]) -> bool:
+        assert self.forwarder is not None
+        try:
+            return self.forwarder.forward(event, parse_level(event["level"]))
+        except Exception as error:  # noqa: BLE001 - the program's handler failing must not fail the observed call
+            self._report_lost(error)
+            return False
+
+    def _report_lost(self, error: Exception) -> None:
         """Say once, on stderr, that events are being lost; never break the program being observed."""
         self.lost += 1
-        if self.lost == 1:
-            import sys
-
+        if self.lost == 1 and sys.stderr is not None:
             sys.stderr.write(f"interpose: cannot write compatibility events: {error}\n")
-
-    def _build_logger(self) -> Any:
-        import structlog
-
-        from interpose.events.renderers import json_renderer, order_fields, render_human
-
-        renderer = render_human if self.human else json_renderer()
-        processors = [structlog.processors.TimeStamper(fmt="iso", utc=True, key="ts"), order_fields, renderer]
-        return structlog.wrap_logger(_SinkLogger(self.sink), processors=processors, wrapper_class=structlog.BoundLogger)
-
-
-def _thread_name() -> str:
-    import threading
-
-    return threading.current_thread().name
 
 
 # Fork hooks cannot be unregistered: one hook for the whole process, over the recorders still alive, so that
 # activating once per test (the pytest fixture) neither piles up hooks nor keeps old recorders alive.
-_live_recorders: WeakSet[Recorder] = WeakSet()
+_live_recorders: dict[int, _weakref.ReferenceType[Recorder]] = {}
 
 
 _fork_hook_installed = False
@@ -161,9 +152,12 @@ def _watch_forks(recorder: Recorder) -> None:
     if not _fork_hook_installed:
         os.register_at_fork(after_in_child=_restart_runs_in_child)
         _fork_hook_installed = True
-    _live_recorders.add(recorder)
+    key = id(recorder)
+    _live_recorders[key] = _weakref.ref(recorder, lambda _dead: _live_recorders.pop(key, None))
 
 
 def _restart_runs_in_child() -> None:
-    for recorder in list(_live_recorders):
-        recorder._start_run()
+    for reference in list(_live_recorders.values()):
+        recorder = reference()
+        if recorder is not None:
+            recorder._start_run()

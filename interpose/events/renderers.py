@@ -1,26 +1,30 @@
-"""structlog processors that turn one event into one line.
+"""One event to one line: a JSON line for files, a human line for standard error.
 
-`order_fields` puts the keys in the order of docs/events.md so that files are
-easy to read by eye; `render_json` is structlog's own JSON renderer, compact;
-`render_human` writes the line GraalPy users know from `--log.python...level`.
+`order_fields` puts the keys in the order of docs/events.md (the report's fast
+path expects it, and files are easier to read by eye).  Nothing here imports a
+module: see interpose/events/encode.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
-from typing import Any
+from interpose.events.encode import encode
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
 
 SCHEMA_VERSION = 1
 
 FIELD_ORDER: tuple[str, ...] = (
     "schema", "ts", "level", "limitation", "function", "backend", "policy", "outcome", "message",
-    "callsite", "pid", "run", "thread", "count", "final", "test", "detail",
+    "callsite", "pid", "run", "thread", "count", "final", "test", "detail", "prior",
 )  # fmt: skip
 
 
-def order_fields(_logger: object, _name: str, event: MutableMapping[str, Any]) -> dict[str, Any]:
-    """Return the event with schema fields first, in schema order."""
-    ordered = {"schema": SCHEMA_VERSION}
+def order_fields(event: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the event with schema fields first, in schema order, then any others as they came."""
+    ordered: dict[str, Any] = {"schema": SCHEMA_VERSION}
     for key in FIELD_ORDER:
         if key in event:
             ordered[key] = event[key]
@@ -30,7 +34,12 @@ def order_fields(_logger: object, _name: str, event: MutableMapping[str, Any]) -
     return ordered
 
 
-def render_human(_logger: object, _name: str, event: MutableMapping[str, Any]) -> str:
+def render_json(event: Mapping[str, Any]) -> str:
+    """The JSON line of docs/events.md: compact, ASCII only."""
+    return encode(order_fields(event))
+
+
+def render_human(event: Mapping[str, Any]) -> str:
     """One line for a person: where, what, and what interpose did about it."""
     site = event.get("callsite")
     where = f" at {site['file']}:{site['line']} in {site['function']}" if site else ""
@@ -39,14 +48,3 @@ def render_human(_logger: object, _name: str, event: MutableMapping[str, Any]) -
         f"[interpose::{event['backend']}] {event['level']}: {event['limitation']}: {event['message']}"
         f" [{event['function']}, {event['policy']}: {event['outcome']}]{where}{total}"
     )
-
-
-def json_renderer() -> Any:
-    """structlog's JSON renderer, compact and ASCII-only.
-
-    ASCII-only: a file name holding U+2028 or NEL stays on one line for readers
-    that split on every Unicode line break, and undecodable names survive.
-    """
-    import structlog
-
-    return structlog.processors.JSONRenderer(separators=(",", ":"))
