@@ -181,3 +181,78 @@ def test_log_lost_during_the_run_is_said_once_and_the_program_goes_on(tmp_path: 
     result = run_interposed(f"--log.file={directory / 'e.jsonl'}", "-c", program)
     assert result.returncode == 0 and result.stdout.strip() == "still running"
     assert result.stderr.count("interpose: cannot write compatibility events") == 1
+
+
+FORWARDED = """
+import os, sys
+hasattr(os, "fork")  # before the program imports the library: written as usual
+{setup}
+hasattr(os, "forkpty")
+for _ in range(3):
+    hasattr(os, "fork")
+"""
+
+TO_STRUCTLOG = """
+import structlog
+seen = []
+def keep(logger, name, event):
+    seen.append((name, event["event"], event["java_level"], event["limitation"], event["callsite"]["line"]))
+    raise structlog.DropEvent
+structlog.configure(processors=[keep])
+import atexit; atexit.register(lambda: print(seen))
+"""
+
+TO_LOGGING = """
+import logging
+seen = []
+class Keep(logging.Handler):
+    def emit(self, record):
+        seen.append((record.name, record.levelname, record.getMessage(), record.interpose["callsite"]["line"]))
+logging.getLogger().addHandler(Keep()); logging.getLogger().setLevel(logging.DEBUG)
+import atexit; atexit.register(lambda: print(seen))
+"""
+
+
+@pytest.mark.parametrize("log_option", ["--log.file=events.jsonl", "--log.python.compatibility.level=FINE"])
+@pytest.mark.parametrize("target, setup", [("structlog", TO_STRUCTLOG), ("logging", TO_LOGGING)])
+def test_events_are_forwarded_to_the_programs_own_configuration_once_it_loaded_it(
+    tmp_path: Path, target: str, setup: str, log_option: str
+) -> None:
+    source = FORWARDED.format(setup=setup)
+    (tmp_path / "app.py").write_text(source)
+    lines = source.splitlines()
+    forkpty, loop = lines.index('hasattr(os, "forkpty")') + 1, lines.index('    hasattr(os, "fork")') + 1
+    result = run_interposed(log_option, "app.py", cwd=tmp_path, env={"INTERPOSE_LOG_FORWARD": target})
+    assert result.returncode == 0, result.stderr
+    seen = eval(result.stdout)  # the program's own record of what its configuration received
+    message = "os.forkpty does not exist on GraalPy"
+    if target == "structlog":
+        assert seen[0] == ("info", message, "INFO", "process.forkpty", forkpty)
+    else:
+        assert seen[0] == ("interpose.compatibility", "INFO", f"process.forkpty: {message}", forkpty)
+    assert len(seen) == 2 and seen[1][-1] == loop  # the loop's first line; its closing line comes after atexit's print
+    if "file" in log_option:  # the file has every line, forwarded or not
+        events = read_events(tmp_path / "events.jsonl")
+        assert [event["callsite"]["line"] for event in events] == [3, forkpty, loop, loop]  # type: ignore[index]
+    else:  # on stderr only the line hit before the program had loaded the library (the closing one is forwarded)
+        sites = [line.split(" at ")[-1].split(" in ")[0] for line in result.stderr.splitlines()]
+        assert sites == [f"{tmp_path / 'app.py'}:3"], result.stderr
+
+
+def test_forwarding_never_imports_the_library(tmp_path: Path, log_file: Path) -> None:
+    probe = "import os, sys; hasattr(os, 'fork'); print('structlog' in sys.modules, 'logging' in sys.modules)"
+    for target in ("structlog", "logging"):
+        result = run_interposed(f"--log.file={log_file}", "-c", probe, env={"INTERPOSE_LOG_FORWARD": target})
+        assert result.stdout.split() == ["False", "False"], result.stderr
+    assert len(read_events(log_file)) == 2
+
+
+def test_a_bad_forward_target_is_refused_at_start_up() -> None:
+    from tests.conftest import run_python
+
+    result = run_python("-c", "print('ran')", env={"INTERPOSE_BACKEND": "native", "INTERPOSE_LOG_FORWARD": "syslog"})
+    assert result.stdout == "ran\n"
+    assert (
+        result.stderr
+        == "interpose: not activated: unknown INTERPOSE_LOG_FORWARD 'syslog'; expected structlog or logging\n"
+    )
