@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import BinaryIO, NoReturn, TextIO
+from typing import BinaryIO, TextIO
 
 from interpose.report import _speedups
 from interpose.report.aggregate import Aggregator
@@ -19,30 +19,11 @@ from interpose.report.filters import make_filters
 from interpose.report.levels import THRESHOLDS, level_number, parse_threshold
 from interpose.report.model import DEFAULT_GROUP_BY, DIMENSIONS, InputSummary, Report
 from interpose.report.reading import read_inputs
+from interpose.subcommand import CommandParser, UsageError
+from interpose.subcommand import run as run_command
 
 FORMATS = ("text", "json", "markdown", "html")
 PROG = "python -m interpose report"
-
-
-class UsageError(Exception):
-    """Bad command line; the message is shown with the usage line and the status is 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """An argument parser that raises instead of exiting, so that `main` can return a status."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
-
-    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
-        raise _Exit(status, message)
-
-
-class _Exit(Exception):
-    def __init__(self, status: int, message: str | None) -> None:
-        super().__init__(status, message)
-        self.status = status
-        self.message = message
 
 
 def _group_by(text: str) -> tuple[str, ...]:
@@ -63,11 +44,10 @@ def _level(text: str) -> str:
     return text
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(stdout: TextIO | None = None) -> CommandParser:
     """The options of the command, documented in docs/report.md."""
-    parser = _Parser(
-        prog=PROG,
-        description="Aggregate interpose compatibility events (JSON lines) from many processes and runs.",
+    parser = CommandParser(
+        PROG, "Aggregate interpose compatibility events (JSON lines) from many processes and runs.", stdout
     )
     parser.add_argument(
         "paths",
@@ -157,7 +137,11 @@ def run(
         raise UsageError("--top must be at least 1")
     missing = _speedups.missing()
     if missing:  # never a silent fallback: the report is exact either way, but about half as fast
-        print(f"report: running without its compiled accelerator ({missing}); pure Python, slower", file=stderr)
+        print(
+            f"report: running without its compiled accelerator ({missing}); pure Python, slower "
+            "(install interpose[speedups] where a C compiler is, to build it)",
+            file=stderr,
+        )
     aggregator = Aggregator(filters, views=args.group_by)
     inputs = read_inputs(args.paths, aggregator.feed, stdin)
     for summary in inputs:
@@ -207,19 +191,13 @@ def main(
     """Run `report` with `argv` (without the word `report`); return the exit status."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    parser = build_parser()
-    try:
-        args = parser.parse_args(list(argv))
-        return run(
-            args, stdin, out, err, _colour(args.color, out, os.environ if environ is None else environ)
-        )
-    except UsageError as error:
-        print(f"{parser.format_usage().rstrip()}\n{PROG}: error: {error}", file=err)
-        return 2
-    except _Exit as done:
-        if done.message:
-            print(done.message, file=err, end="")
-        return done.status
-    except OSError as error:  # the output file or a closed stdout
-        print(f"report: cannot write the report: {error}", file=err)
-        return 2
+    env = os.environ if environ is None else environ
+
+    def body(args: argparse.Namespace) -> int:
+        try:
+            return run(args, stdin, out, err, _colour(args.color, out, env))
+        except OSError as error:  # the output file or a closed stdout
+            print(f"report: cannot write the report: {error}", file=err)
+            return 2
+
+    return run_command(build_parser(out), argv, body, err)
