@@ -2,7 +2,11 @@
 
 The options are parsed by hand: argparse alone would cost a few milliseconds of
 the start-up budget, and the grammar is `python`'s own (options, then a script,
-`-m module` or `-c code`, then the program's arguments, untouched).
+`-m module` or `-c code`, then the program's arguments, untouched).  The hand
+parser keeps the convention the sub-commands get from argparse
+(interpose/subcommand.py): full spellings, `--name VALUE` or `--name=VALUE`,
+`-h`/`--help` on stdout with status 0, a usage error as the usage and one
+`PROG: error: WHAT` line on stderr with status 2.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ PROG = "python -m interpose"
 
 USAGE = f"""\
 usage: {PROG} [options] (script.py | -m module | -c code | -) [args ...]
-       {PROG} limitations [--format text|json]
+       {PROG} limitations [--format text|json|markdown]
        {PROG} report [PATH ...] [options]        ({PROG} report --help)
 """
 

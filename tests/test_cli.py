@@ -191,3 +191,38 @@ def test_limitations_document_is_generated_from_the_catalog() -> None:
     assert document.read_text(encoding="utf-8") == render_markdown(), (
         "docs/limitations.md is stale: python -m interpose limitations --format markdown > docs/limitations.md"
     )
+
+
+# One convention for every command line (interpose/subcommand.py): usage then `PROG: error: WHAT` on stderr, status 2.
+@pytest.mark.parametrize(
+    "args, prog, message",
+    [
+        (["--no-such-option", "-c", "pass"], "python -m interpose", "unknown option --no-such-option"),
+        (["--fs"], "python -m interpose", "--fs expects a value"),
+        (["limitations", "--format=xml"], "python -m interpose limitations", "invalid choice: 'xml'"),
+        (["limitations", "--format"], "python -m interpose limitations", "--format expects a value"),
+        (["limitations", "--form", "json"], "python -m interpose limitations", "unknown option --form"),
+        (["limitations", "extra"], "python -m interpose limitations", "unexpected argument 'extra'"),
+        (["report", "--no-such-option"], "python -m interpose report", "unknown option --no-such-option"),
+        (["report", "-o"], "python -m interpose report", "--output expects a value"),
+        (["report", "--top", "0", "-"], "python -m interpose report", "--top must be at least 1"),
+        (["report", "--group-by", "colour", "-"], "python -m interpose report", "give distinct dimensions"),
+    ],
+)
+def test_every_command_reports_usage_errors_alike(args: list[str], prog: str, message: str) -> None:
+    result = run_interposed(*args, input="")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"usage: {prog} ")
+    assert result.stderr.splitlines()[-1].startswith(f"{prog}: error: ")
+    assert message in result.stderr.splitlines()[-1]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [[], ["limitations"], ["report"]])
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+def test_every_command_has_help(command: list[str], flag: str) -> None:
+    result = run_interposed(*command, flag)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"usage: {' '.join(['python -m interpose', *command])} ")
+    assert result.stderr == ""

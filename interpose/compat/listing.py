@@ -10,30 +10,26 @@ import sys
 
 from interpose.compat.catalog import CATALOG
 
-USAGE = "usage: python -m interpose limitations [--format text|json|markdown]\n"
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
+
+PROG = "python -m interpose limitations"
 
 
-def main(argv: list[str]) -> int:
-    fmt = "text"
-    args = list(argv)
-    while args:
-        arg = args.pop(0)
-        if arg in ("-h", "--help"):
-            sys.stdout.write(USAGE + "\nList every compatibility limitation interpose knows.\n")
-            return 0
-        if arg.startswith("--format"):
-            _, has_value, fmt = arg.partition("=")
-            if not has_value:
-                fmt = args.pop(0) if args else ""
-            continue
-        sys.stderr.write(f"{USAGE}python -m interpose limitations: error: unknown argument {arg}\n")
-        return 2
-    renderer = RENDERERS.get(fmt)
-    if renderer is None:
-        sys.stderr.write(f"{USAGE}python -m interpose limitations: error: --format expects text, json or markdown\n")
-        return 2
-    sys.stdout.write(renderer())
-    return 0
+def main(argv: Sequence[str]) -> int:
+    """Print the catalog in the format asked for; return the exit status."""
+    from interpose.subcommand import CommandParser, run
+
+    parser = CommandParser(PROG, "List every compatibility limitation interpose knows, with its id.")
+    parser.add_argument("--format", choices=tuple(RENDERERS), default="text", help="output format (default: text)")
+
+    def body(args: argparse.Namespace) -> int:
+        sys.stdout.write(RENDERERS[args.format]())
+        return 0
+
+    return run(parser, argv, body)
 
 
 def render_json() -> str:
