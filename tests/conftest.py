@@ -11,10 +11,40 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-# CI must be reproducible: the same examples on every run (failures found locally are kept by the database).
+# CI must be reproducible: the same examples on every run.  Locally every session draws a fresh seed, printed at
+# the start and at the end, so that the examples differ from run to run (and from CI's) and a failure can be
+# replayed with --hypothesis-seed=N.
 settings.register_profile("ci", derandomize=True, database=None, deadline=None)
-if os.environ.get("CI"):
+DERANDOMIZED = bool(os.environ.get("CI"))
+if DERANDOMIZED:
     settings.load_profile("ci")
+_SEED_KEY = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Without CI and without --hypothesis-seed, force one fresh seed for the session (and say which)."""
+    given = config.getoption("hypothesis_seed", None)
+    if DERANDOMIZED:
+        config.stash[_SEED_KEY] = "derandomized (CI is set): the same examples on every run"
+    elif given is not None:
+        config.stash[_SEED_KEY] = f"{given} (given)"
+    else:
+        import secrets
+
+        from hypothesis import core
+
+        seed = secrets.randbits(32)
+        core.global_force_seed = seed
+        config.stash[_SEED_KEY] = f"{seed} (fresh; run again with --hypothesis-seed={seed})"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"hypothesis seed: {config.stash[_SEED_KEY]}"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    terminalreporter.write_line(f"hypothesis seed: {config.stash[_SEED_KEY]}")
 
 # The plugin's tests run real pytest sessions in child processes (pytester's runpytest_subprocess);
 # pytest accepts pytest_plugins only in a top-level conftest.
