@@ -4,6 +4,8 @@ The API is `activate`, `deactivate` and the `activated` context manager.  The
 API's default backend is `java`, as in GraalPy embedded; the command line's is
 `native`, as GraalPy's launcher.  Everything heavy is imported lazily so that
 `import interpose` stays cheap at interpreter start-up.
+
+PYTEST_DONT_REWRITE: imported before pytest when interposed, and a pytest11 plugin, so pytest must not warn.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from interpose.fs.base import FileSystem
     from interpose.settings import Settings
 
 __all__ = ["activate", "activated", "deactivate", "is_active"]
@@ -24,7 +27,7 @@ def activate(
     policy: str = "enforce",
     log_level: str = "INFO",
     log_file: str | None = None,
-    fs: str = "host",
+    fs: str | FileSystem = "host",
 ) -> Settings:
     """Interpose `os`, `posix` and `_posixsubprocess` for the whole process; return the settings in force."""
     from interpose import activation

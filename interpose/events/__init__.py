@@ -24,12 +24,12 @@ EVENT_MODULES: frozenset[str] = frozenset()
 
 #: Modules outside `interpose.*` that an activation may add to what the program would load by itself: the C
 #: module `atexit` (totals written at exit), and what interpose's own import machinery needs today
-#: (`__future__` for annotations, `types`, `importlib.machinery` and its package with `warnings`).  The
-#: command-line route (`python -m interpose`) also runs the program through `runpy`, as `python -m` does, which
-#: brings `runpy` and `importlib.util` with their dependencies; see docs/events.md.
+#: (`__future__` for annotations, `types`, `importlib.machinery` and `importlib.util` with their package and
+#: `warnings`).  The command line (`python -m interpose`) adds what `python -m` itself loads (`runpy` and its
+#: imports).
 ACTIVATION_MODULES: frozenset[str] = frozenset(
     {"atexit", "__future__", "types", "warnings", "importlib", "importlib._abc", "importlib._bootstrap",
-     "importlib._bootstrap_external", "importlib.machinery"}
+     "importlib._bootstrap_external", "importlib.machinery", "importlib.util"}
 )  # fmt: skip
 
 

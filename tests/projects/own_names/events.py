@@ -1,0 +1,3 @@
+"""The project's own module: also the name of one of interpose's subpackages."""
+
+NAME = "own events"

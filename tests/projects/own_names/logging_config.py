@@ -1,0 +1,3 @@
+"""The project's own module, named like a module interpose once installed at top level."""
+
+NAME = "own logging_config"

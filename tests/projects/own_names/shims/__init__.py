@@ -1,0 +1,3 @@
+"""The project's own package, named like a package interpose once installed at top level."""
+
+NAME = "own shims"

@@ -1,0 +1,163 @@
+"""No trace in the program (docs/events.md): what a program sees under interpose is what it sees under python.
+
+Real child processes, plain against interposed: a program that hits limitations finds the same `sys.modules`
+(plus interpose's own modules and the fixed set the docs name), the same warnings filters and `sys.path`, nothing
+of ours on stdout, nothing on stderr when a log file is given; iterating `sys.modules.values()` with `hasattr`
+works; and a project whose modules are named like interpose's parts imports its own under every route.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from interpose.events import ACTIVATION_MODULES
+from tests.conftest import read_events, run_interposed, run_python
+
+PROJECT = Path(__file__).parent / "projects" / "own_names"
+
+PROBE = textwrap.dedent(
+    """
+    import os, subprocess, sys, warnings
+    if hasattr(os, "fork"):  # an event under enforce; under warn fork exists and calling it is the event
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+    try:
+        subprocess.run([sys.executable, "-c", "pass"], preexec_fn=lambda: None, check=True)
+    except RuntimeError:  # GraalPy refuses preexec_fn
+        pass
+    missing = [m for m in sys.modules.values() if hasattr(m, "__no_such_attribute__")]  # regrtest's clear_caches
+    state = {
+        "modules": sorted(sys.modules),
+        "filters": [repr(f) for f in warnings.filters],
+        "path": sys.path,
+        "missing": [m.__name__ for m in missing],
+    }
+    import json
+    with open(sys.argv[1], "w") as report:
+        json.dump(state, report)
+    """
+)
+
+MODES = [("native", "enforce"), ("native", "warn"), ("java", "enforce"), ("java", "warn")]
+
+
+def probe(tmp_path: Path, name: str, *prefix: str, env: dict[str, str] | None = None) -> dict[str, list[object]]:
+    """Run the probe as `python [PREFIX...] probe.py REPORT`; nothing may reach stdout or stderr."""
+    script = tmp_path / "probe.py"
+    script.write_text(PROBE)
+    report = tmp_path / f"{name}.json"
+    result = run_python(*prefix, str(script), str(report), cwd=tmp_path, env=env)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", ""), name
+    state: dict[str, list[object]] = json.loads(report.read_text())
+    return state
+
+
+def modules_of(code: str) -> set[str]:
+    return set(run_python("-c", f"{code}; import sys; print(*sys.modules)").stdout.split())
+
+
+@pytest.fixture(scope="module")
+def dash_m_modules() -> set[str]:
+    """What `python -m` itself loads (runpy and what it imports), which `python -m interpose` cannot avoid."""
+    return modules_of("import runpy") - modules_of("pass")
+
+
+def own_and_extra(plain: dict[str, list[object]], interposed: dict[str, list[object]]) -> tuple[set[str], set[str]]:
+    """(interpose's own modules, other modules the program would not have) in the interposed run."""
+    added = set(map(str, interposed["modules"])) - set(map(str, plain["modules"]))
+    own = {name for name in added if name == "interpose" or name.startswith("interpose.")}
+    return own, added - own
+
+
+@pytest.mark.parametrize("backend, policy", MODES)
+def test_the_program_sees_what_plain_python_shows_it(
+    tmp_path: Path, backend: str, policy: str, dash_m_modules: set[str]
+) -> None:
+    plain = probe(tmp_path, "plain")
+    log = tmp_path / "events.jsonl"
+    options = [f"--posix-backend={backend}", f"--policy={policy}", f"--log.file={log}"]
+    interposed = probe(tmp_path, "interposed", "-m", "interpose", *options)
+    hit = {event["limitation"] for event in read_events(log)}
+    assert "process.fork" in hit and "subprocess.preexec_fn" in hit, hit  # the probe did reach interpose
+    assert not set(map(str, plain["modules"])) - set(map(str, interposed["modules"]))
+    own, extra = own_and_extra(plain, interposed)
+    assert extra <= ACTIVATION_MODULES | dash_m_modules, extra - dash_m_modules
+    assert own and "interpose.events.recorder" in own
+    for field in ("filters", "path", "missing"):
+        assert interposed[field] == plain[field], field
+
+
+def test_the_start_up_route_adds_only_the_named_modules(tmp_path: Path) -> None:
+    """The `.pth` line runs no `runpy`: only ACTIVATION_MODULES (the command line's are not needed)."""
+    plain = probe(tmp_path, "plain")
+    log = tmp_path / "events.jsonl"
+    interposed = probe(tmp_path, "pth", env={"INTERPOSE_BACKEND": "native", "INTERPOSE_LOG_FILE": str(log)})
+    assert read_events(log)
+    _own, extra = own_and_extra(plain, interposed)
+    assert extra <= ACTIVATION_MODULES
+    for field in ("filters", "path", "missing"):
+        assert interposed[field] == plain[field], field
+
+
+def own_test_events(log: Path) -> list[object]:
+    """The `test` field of the events hit by the project's check_app.py."""
+    return [event.get("test") for event in read_events(log) if "check_app.py" in str(event["callsite"])]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of tests/projects/own_names: modules named logging_config, shims, compat and events."""
+    return Path(shutil.copytree(PROJECT, tmp_path / "project", ignore=shutil.ignore_patterns("__pycache__")))
+
+
+OWN = ["own logging_config True", "own shims True", "own compat True", "own events True"]
+
+
+def test_a_project_imports_its_own_modules_under_the_command_line(project: Path) -> None:
+    log = project / "events.jsonl"
+    result = run_interposed(f"--log.file={log}", "app.py", cwd=project)
+    assert (result.stdout.splitlines(), result.stderr) == (OWN, "")
+    assert [event["limitation"] for event in read_events(log)] == ["process.fork"]
+
+
+def test_a_project_imports_its_own_modules_under_the_start_up_line(project: Path) -> None:
+    log = project / "events.jsonl"
+    result = run_python("app.py", cwd=project, env={"INTERPOSE_BACKEND": "native", "INTERPOSE_LOG_FILE": str(log)})
+    assert (result.stdout.splitlines(), result.stderr) == (OWN, "")
+    assert [event["limitation"] for event in read_events(log)] == ["process.fork"]
+
+
+def test_a_project_imports_its_own_modules_under_the_pytest_plugin(project: Path) -> None:
+    """`pytest --interpose=native`, with the project's `filterwarnings = error`."""
+    log = project / "events.jsonl"
+    result = run_python(
+        "-m", "pytest", "-p", "no:cacheprovider", "--interpose=native", f"--interpose-log={log}", "check_app.py",
+        cwd=project,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " 1 passed" in result.stdout
+    assert own_test_events(log) == ["check_app.py::test_the_projects_own_modules_are_imported"]
+
+
+@pytest.mark.parametrize(
+    "route",
+    [("-m", "interpose", "-m", "pytest"), ("-m", "interpose", "--policy=warn", "-m", "pytest"), ("-m", "pytest")],
+)
+def test_pytest_does_not_notice_interpose_under_filterwarnings_error(project: Path, route: tuple[str, ...]) -> None:
+    """interpose is imported before pytest (it is active) and is a pytest11 plugin: pytest must not warn that
+    it cannot rewrite it (the package's docstring says PYTEST_DONT_REWRITE), or `filterwarnings = error` fails."""
+    log = project / "events.jsonl"
+    env = {"INTERPOSE_LOG_FILE": str(log)}
+    if route == ("-m", "pytest"):
+        env["INTERPOSE_BACKEND"] = "native"  # the start-up line activates before pytest starts
+    result = run_python(*route, "-p", "no:cacheprovider", "-W", "error", "check_app.py", cwd=project, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " 1 passed" in result.stdout and "Warning" not in result.stdout + result.stderr
+    assert own_test_events(log) == [None]
