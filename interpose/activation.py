@@ -62,12 +62,15 @@ def _make_backend(settings: Settings) -> Backend:
     return EmulatedBackend(settings.policy, settings.fs)
 
 
-def activate(settings: Settings) -> Activation:
-    """Install the shims for `settings`; raise RuntimeError if a backend is already active."""
+def activate(settings: Settings, backend: Backend | None = None) -> Activation:
+    """Install the shims for `settings`; raise RuntimeError if a backend is already active.
+
+    `backend`: one built for these settings and kept (the pytest fixture reuses one per session); else a new one.
+    """
     global _active
     if _active is not None:
         raise RuntimeError("interpose is already active; deactivate() first")
-    backend = _make_backend(settings)
+    backend = _make_backend(settings) if backend is None else backend
     from interpose.events import make_recorder
 
     recorder = make_recorder(settings.log_level, settings.log_file)

@@ -15,6 +15,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from interpose.fs.base import FileSystem
+
 ENVIRONMENT = {
     "backend": "INTERPOSE_BACKEND",
     "policy": "INTERPOSE_POLICY",
@@ -41,6 +43,17 @@ def environment_values(environ: Mapping[str, str]) -> dict[str, str]:
     return {field: environ[variable] for field, variable in ENVIRONMENT.items() if environ.get(variable)}
 
 
+def canonical_fs(fs: object) -> str | FileSystem:
+    """A spec string (parsed when the backend is built), or a provider object (the java backend serves it)."""
+    if isinstance(fs, str):
+        return fs
+    from interpose.fs.base import FileSystem
+
+    if isinstance(fs, FileSystem):
+        return fs
+    raise TypeError(f"fs must be a spec string or an interpose.fs.FileSystem, not {type(fs).__name__}")
+
+
 class Settings:
     """Backend, policy, log level, log file and filesystem of one activation (validated)."""
 
@@ -52,13 +65,13 @@ class Settings:
         policy: str = "enforce",
         log_level: str = "INFO",
         log_file: str | None = None,
-        fs: str = "host",
+        fs: str | FileSystem = "host",
     ) -> None:
         self.backend = canonical_backend(backend)
         self.policy = canonical_policy(policy)
         self.log_level = canonical_level(log_level)
         self.log_file = log_file or None
-        self.fs = fs
+        self.fs = canonical_fs(fs)
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
@@ -83,7 +96,7 @@ class Settings:
             "policy": self.policy,
             "log_level": self.log_level,
             "log_file": os.path.join(os.getcwd(), self.log_file) if self.log_file else "",
-            "fs": self.fs,
+            "fs": self.fs if isinstance(self.fs, str) else "",
         }
         return {ENVIRONMENT[field]: value for field, value in values.items()}
 

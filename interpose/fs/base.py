@@ -146,6 +146,15 @@ class FileSystem(abc.ABC):
     @abc.abstractmethod
     def listdir(self, path: str) -> list[str]: ...
 
+    def scandir(self, path: str) -> list[tuple[str, int, int]]:
+        """``(name, type, inode)`` per entry, as getdents gives d_type and d_ino: the backend's ``os.scandir``.
+
+        ``type`` is the entry's ``S_IFMT`` bits (its own, a symlink not followed), ``inode`` its st_ino; 0 for
+        either means not known, and the backend asks ``stat`` when the program needs it.  This default knows
+        neither: a provider that can tell them cheaply overrides it, and ``os.scandir``/``os.walk`` stat nothing.
+        """
+        return [(name, 0, 0) for name in self.listdir(path)]
+
     @abc.abstractmethod
     def mkdir(self, path: str, mode: int = 0o777) -> None: ...
 

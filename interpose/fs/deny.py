@@ -34,6 +34,7 @@ class DenyFileSystem(FileSystem):
     """Every operation raises PermissionError; only ``access`` answers (False)."""
 
     stat, open, listdir, mkdir = _refusal("stat"), _refusal("open"), _refusal("listdir"), _refusal("mkdir")
+    scandir = _refusal("scandir")
     rmdir, unlink, rename = _refusal("rmdir"), _refusal("unlink"), _refusal("rename")
     symlink, readlink, link = _refusal("symlink"), _refusal("readlink"), _refusal("link")
     chmod, utime, truncate = _refusal("chmod"), _refusal("utime"), _refusal("truncate")

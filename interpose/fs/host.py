@@ -40,6 +40,23 @@ def open_creating(path: str, flags: int, mode: int) -> int:
     return fd
 
 
+def scan(path: str | int) -> list[tuple[str, int, int]]:
+    """A host directory's entries as ``FileSystem.scandir`` gives them: d_type and d_ino, no stat (0: unknown)."""
+    entries = []
+    with os.scandir(path) as found:
+        for entry in found:
+            if entry.is_dir(follow_symlinks=False):
+                kind = S.S_IFDIR
+            elif entry.is_file(follow_symlinks=False):
+                kind = S.S_IFREG
+            elif entry.is_symlink():
+                kind = S.S_IFLNK
+            else:
+                kind = 0  # a device, fifo or socket: stat tells which
+            entries.append((entry.name, kind, entry.inode()))
+    return entries
+
+
 class HostFileHandle(FileHandle):
     """An open host fd; positional I/O maps straight onto pread/pwrite."""
 
@@ -112,6 +129,9 @@ class HostFileSystem(FileSystem):
 
     def listdir(self, path: str) -> list[str]:
         return os.listdir(path)
+
+    def scandir(self, path: str) -> list[tuple[str, int, int]]:
+        return scan(path)
 
     def mkdir(self, path: str, mode: int = 0o777) -> None:
         os.mkdir(path, mode)

@@ -32,6 +32,7 @@ from interpose.host import os
 
 _devices = itertools.count(0x7F00)
 _R, _W, _X = os.R_OK, os.W_OK, os.X_OK
+_S_IFMT = 0o170000
 
 
 class Node:
@@ -406,6 +407,13 @@ class MemoryFileSystem(FileSystem):
             raise err(E.ENOTDIR, path)
         self._require(node, _R, path)
         return list(self._entries(node))
+
+    def scandir(self, path: str) -> list[tuple[str, int, int]]:
+        node = self._existing(path)
+        if not isinstance(node, Dir):
+            raise err(E.ENOTDIR, path)
+        self._require(node, _R, path)
+        return [(name, child.mode & _S_IFMT, child.ino) for name, child in self._entries(node).items()]
 
     def mkdir(self, path: str, mode: int = 0o777) -> None:
         parent, name = self._new_entry(path)

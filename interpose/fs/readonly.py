@@ -106,6 +106,9 @@ class ReadOnlyFileSystem(FileSystem):
     def listdir(self, path: str) -> list[str]:
         return self.inner.listdir(path)
 
+    def scandir(self, path: str) -> list[tuple[str, int, int]]:
+        return self.inner.scandir(path)
+
     def mkdir(self, path: str, mode: int = 0o777) -> None:
         raise self._refuse_new(path)
 

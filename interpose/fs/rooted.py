@@ -20,7 +20,7 @@ import errno as E
 import stat as S
 
 from interpose.fs.base import FileSystem, check_length, components, err, refile
-from interpose.fs.host import HostFileHandle, open_creating, real_umask
+from interpose.fs.host import HostFileHandle, open_creating, real_umask, scan
 from interpose.fs.resolve import host_path, resolve
 from interpose.host import os
 
@@ -71,6 +71,12 @@ class RootedFileSystem(FileSystem):
     def listdir(self, path: str) -> list[str]:
         try:
             return os.listdir(self._host(path))
+        except OSError as e:
+            raise refile(e, path) from None
+
+    def scandir(self, path: str) -> list[tuple[str, int, int]]:
+        try:
+            return scan(self._host(path))
         except OSError as e:
             raise refile(e, path) from None
 

@@ -90,6 +90,9 @@ class MappedFileSystem(FileSystem):
     def listdir(self, path: str) -> list[str]:
         return self._route(path).listdir(path)
 
+    def scandir(self, path: str) -> list[tuple[str, int, int]]:
+        return self._route(path).scandir(path)
+
     def mkdir(self, path: str, mode: int = 0o777) -> None:
         self._route(path).mkdir(path, mode)
 

@@ -1,11 +1,11 @@
 """Emulated backends the tests drive side by side, without a process-wide activation.
 
-`Emulated(spec)` builds a java backend over the provider `spec` and exposes the
-functions of the shim ``posix`` it would install (the very objects the shim
-``os`` hands out).  The backend modules keep the process they serve in module
-globals (``bind``), so each call is made with its backend bound and a compat
-session open; several backends can thus live at once, as the differential test
-needs.  Whole-``os`` behaviour (``os.walk``, ``shutil``) is tested under a real
+`Emulated(spec)` builds a java backend over the provider `spec` (a spec string or
+a FileSystem) and exposes the functions of the shim ``posix`` it would install
+(the very objects the shim ``os`` hands out).  Each backend's functions are
+closures over its own process, so several backends live at once, as the
+differential test needs; a call is made with a compat session open, which the
+limitations record into.  Whole-``os`` behaviour (``os.walk``, ``shutil``) is tested under a real
 activation instead (`activated`).
 """
 
@@ -19,13 +19,14 @@ from typing import Any
 
 import interpose
 from interpose import compat
-from interpose.backends.emulated import _BOUND_MODULES, EmulatedBackend
+from interpose.backends.emulated import EmulatedBackend
+from interpose.fs.base import FileSystem
 
 
 class Emulated:
     """One emulated process over one provider; `call(name, ...)` runs a shim posix function in it."""
 
-    def __init__(self, spec: str, policy: str = "enforce") -> None:
+    def __init__(self, spec: str | FileSystem, policy: str = "enforce") -> None:
         self.spec = spec
         self.policy = policy
         self.backend = EmulatedBackend(policy, spec)
@@ -36,8 +37,6 @@ class Emulated:
     def bound(self) -> Iterator[dict[str, Any]]:
         previous = compat.current()
         compat.begin(compat.Session("java", self.policy, None))
-        for module in _BOUND_MODULES:
-            module.bind(self.process)
         try:
             yield self.functions
         finally:

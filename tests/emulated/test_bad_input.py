@@ -17,9 +17,19 @@ from typing import Any
 import pytest
 
 from interpose.backends.emulated import direntry, fileops, pathops
+from interpose.backends.emulated.process import EmulatedProcess
+from interpose.fs.memory import MemoryFileSystem
 from tests.emulated.emu import Emulated
 
-FUNCTIONS = {f.__name__: f for f in (*fileops.FUNCTIONS, *pathops.FUNCTIONS, direntry.scandir)}
+
+def _signatures() -> dict[str, Any]:
+    """The fd and path functions (and scandir) of a backend, for their signatures."""
+    process = EmulatedProcess(MemoryFileSystem())
+    fd_functions = fileops.build(process)
+    return {**fd_functions, **pathops.build(process, fd_functions), **direntry.build(process)}
+
+
+FUNCTIONS = _signatures()
 PATH_PARAMS = {"path", "src", "dst"}
 FD_PARAMS = {"fd", "fd2", "out_fd", "in_fd", "fd_low", "fd_high"}
 # Calls whose bad "fd" could name a real standard stream: only probed with values that cannot.

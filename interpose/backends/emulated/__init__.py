@@ -1,10 +1,14 @@
 """The emulated (`java`) backend: GraalPy's EmulatedPosixSupport, over a FileSystem provider.
 
 It keeps the process state the OS would keep (fd table, cwd, umask, children;
-see process.py) and builds the shim posix from the functions in fileops,
-pathops, direntry and processops, and the shim _posixsubprocess from forkexec.
-Host functions it does not replace are the host's own; the ones that only take
-an fd work on real fds and fail with EBADF on virtual ones (fdtable.py).
+see process.py) in one `EmulatedProcess` per backend, and builds the shim posix
+from the functions fileops, pathops, direntry, processops and hostonly make over
+that object (closures: nothing is shared between two backends), and the shim
+_posixsubprocess from forkexec's.  Host functions it does not replace are the
+host's own; the ones that only take an fd work on real fds and fail with EBADF
+on virtual ones (fdtable.py).  The namespaces are built once per backend:
+`reset` starts a fresh process over another provider under the same functions,
+which is how the pytest fixture activates once per test cheaply.
 """
 
 from __future__ import annotations
@@ -15,16 +19,18 @@ from types import FunctionType
 from interpose.audit import Watch
 from interpose.backends.base import MISSING_FUNCTIONS, Backend
 from interpose.backends.emulated import direntry, fileops, forkexec, hostonly, pathops, processops
-from interpose.backends.emulated.process import EmulatedProcess, initial_cwd
+from interpose.backends.emulated.process import EmulatedProcess
 from interpose.compat import ENFORCE
 from interpose.host import os
 from interpose.shims.builtin_like import builtin_like
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from types import ModuleType
 
-_BOUND_MODULES = (fileops, pathops, direntry, processops, forkexec, hostonly)
+    from interpose.fs.base import FileSystem
+
 _STANDARD_STREAMS = ((0, "/dev/stdin", os.O_RDONLY), (1, "/dev/stdout", os.O_WRONLY), (2, "/dev/stderr", os.O_WRONLY))
 # GraalPy's java backend has no posix_spawn at all (under warn it is the host's, each call logged).
 _SPAWN_FUNCTIONS = {"posix_spawn": "process.posix_spawn", "posix_spawnp": "process.posix_spawn"}
@@ -33,41 +39,53 @@ _SPAWN_FUNCTIONS = {"posix_spawn": "process.posix_spawn", "posix_spawnp": "proce
 class EmulatedBackend(Backend):
     name = "java"
 
-    def __init__(self, policy: str, fs_spec: str = "host") -> None:
+    def __init__(self, policy: str, fs: str | FileSystem = "host") -> None:
         super().__init__(policy)
-        from interpose.fs import parse_spec
+        self.process = EmulatedProcess(provider(fs), policy)
+        self._adopt_standard_streams()
+        functions = fileops.build(self.process)
+        fork_exec, spawn_and_wait = forkexec.build(self.process)
+        self.functions: dict[str, Callable[..., object]] = {
+            **functions,
+            **pathops.build(self.process, functions),
+            **direntry.build(self.process),
+            **processops.build(self.process, spawn_and_wait),
+            **hostonly.build(self.process),
+            **processops.limited_host_functions(_SPAWN_FUNCTIONS),
+        }
+        self.fork_exec = fork_exec
+        self._posix: tuple[ModuleType, dict[str, object]] | None = None
+        self._io: tuple[ModuleType, list[tuple[object, object]]] | None = None
 
-        fs = parse_spec(fs_spec)
-        self.process = EmulatedProcess(fs, initial_cwd(fs), policy)
-        for fd, path, flags in _STANDARD_STREAMS:
-            self._adopt_standard_stream(fd, path, flags)
-        for module in _BOUND_MODULES:
-            module.bind(self.process)
+    def reset(self, fs: str | FileSystem) -> None:
+        """A fresh process over `fs` for the same functions: every fd closed, cwd, umask and children anew."""
+        self.process.reset(provider(fs))
+        self._adopt_standard_streams()
 
-    def _adopt_standard_stream(self, fd: int, path: str, flags: int) -> None:
+    def _adopt_standard_streams(self) -> None:
         from interpose.fs.host import HostFileHandle
 
-        try:
-            os.fstat(fd)
-        except OSError:
-            return  # closed at start-up: EBADF in the emulated table too
-        self.process.table.adopt(fd, HostFileHandle(fd, path), "", flags)
+        for fd, path, flags in _STANDARD_STREAMS:
+            try:
+                os.fstat(fd)
+            except OSError:
+                continue  # closed at start-up: EBADF in the emulated table too
+            self.process.table.adopt(fd, HostFileHandle(fd, path), "", flags)
 
     def posix_namespace(self, host_posix: ModuleType) -> dict[str, object]:
-        namespace = dict(vars(host_posix))
-        for function in (*fileops.FUNCTIONS, *pathops.FUNCTIONS, direntry.scandir):
-            namespace[function.__name__] = function
-        namespace["DirEntry"] = direntry.DirEntry
-        namespace.update(processops.build_namespace(self.policy))
-        namespace.update(hostonly.build_namespace())
-        namespace.update(processops.limited_host_functions(_SPAWN_FUNCTIONS))
-        for name in self.absent():
-            namespace.pop(name, None)
-        return {name: _as_builtin(value, "posix") for name, value in namespace.items()}
+        """Built once per backend and host module: activating again reuses the same function objects."""
+        if self._posix is None or self._posix[0] is not host_posix:
+            namespace = dict(vars(host_posix))
+            namespace.update(self.functions)
+            namespace["DirEntry"] = direntry.DirEntry
+            for name in self.absent():
+                namespace.pop(name, None)
+            self._posix = (host_posix, {name: _as_builtin(value, "posix") for name, value in namespace.items()})
+        return dict(self._posix[1])
 
     def posixsubprocess_namespace(self, host_module: ModuleType) -> dict[str, object]:
         namespace = dict(vars(host_module))
-        namespace["fork_exec"] = _as_builtin(forkexec.fork_exec, "_posixsubprocess")
+        namespace["fork_exec"] = _as_builtin(self.fork_exec, "_posixsubprocess")
         return namespace
 
     def absent(self) -> dict[str, str]:
@@ -81,8 +99,10 @@ class EmulatedBackend(Backend):
 
         from interpose.shims.io_open import build_io
 
-        functions = build_io(shim_posix)
-        return [(_io.open, _as_builtin(functions.open, "io")), (_io.FileIO, functions.FileIO)]
+        if self._io is None or self._io[0] is not shim_posix:
+            functions = build_io(shim_posix)
+            self._io = (shim_posix, [(_io.open, _as_builtin(functions.open, "io")), (_io.FileIO, functions.FileIO)])
+        return list(self._io[1])
 
     def module_overrides(self) -> dict[tuple[str, str], object]:
         """What imports need kept on the host, and what subprocess decided too early.
@@ -118,6 +138,15 @@ class EmulatedBackend(Backend):
 
     def close(self) -> None:
         self.process.table.close_all()
+
+
+def provider(fs: str | FileSystem) -> FileSystem:
+    """The provider `fs` names (a spec string, see interpose/fs/spec.py) or is."""
+    from interpose.fs import parse_spec
+    from interpose.settings import canonical_fs
+
+    fs = canonical_fs(fs)  # a TypeError for anything else
+    return parse_spec(fs) if isinstance(fs, str) else fs
 
 
 def _as_builtin(value: object, module: str) -> object:

@@ -4,7 +4,11 @@ Where the provider is the host itself (and the cwd the process's own, or the
 path absolute), the host's scandir answers, and its DirEntry objects, with
 their cached d_type, are what the program gets.  Elsewhere `DirEntry` is a
 Python class with the same interface; `isinstance(entry, os.DirEntry)` holds for
-both kinds, since the C type cannot be instantiated from Python.
+both kinds, since the C type cannot be instantiated from Python.  Its entries
+know their type and inode from the provider's listing (`FileSystem.scandir`,
+the kernel's d_type and d_ino), so `is_dir()` and `inode()` ask nothing more,
+as the C type's do; an entry whose type the provider did not give (0) and a
+symlink followed are asked with a stat, once, then cached.
 """
 
 from __future__ import annotations
@@ -12,30 +16,30 @@ from __future__ import annotations
 import stat as st
 from types import GenericAlias
 
-from interpose.backends.emulated import fileops, pathops
 from interpose.backends.emulated.arguments import path_arg
+from interpose.backends.emulated.pathops import refiled
 from interpose.host import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterable
+    from typing import Any
 
     from interpose.backends.emulated.process import EmulatedProcess
+    from interpose.fs.base import FileSystem
 
 _HostDirEntry = type(next(iter(os.scandir(os.path.dirname(__file__)))))
-
-_process: EmulatedProcess
-_host_fast = False
-_host_cwd = ""
+_S_IFMT, _S_IFDIR, _S_IFREG, _S_IFLNK = 0o170000, st.S_IFDIR, st.S_IFREG, st.S_IFLNK
 
 
-def bind(process: EmulatedProcess) -> None:
-    from interpose.fs.host import HostFileSystem
+class _Listing:
+    """What the entries of one scandir call share: the provider and the directory's provider path."""
 
-    global _process, _host_fast, _host_cwd
-    _process = process
-    _host_fast = type(process.fs) is HostFileSystem
-    _host_cwd = os.getcwd()
+    __slots__ = ("fs", "base")
+
+    def __init__(self, fs: FileSystem, base: str) -> None:
+        self.fs = fs
+        self.base = base
 
 
 class _DirEntryType(type):
@@ -44,16 +48,21 @@ class _DirEntryType(type):
 
 
 class DirEntry(metaclass=_DirEntryType):
-    """One entry of an emulated directory, with the host DirEntry's interface and caching."""
+    """One entry of an emulated directory, with the host DirEntry's interface and caching.
 
-    __slots__ = ("name", "path", "_full", "_lstat", "_stat")
+    `_kind` is the S_IFMT bits the listing gave (0: unknown), `_ino` the inode number (0: unknown).
+    """
+
+    __slots__ = ("name", "path", "_kind", "_ino", "_listing", "_lstat", "_stat")
 
     __class_getitem__: classmethod[object, ..., object] = classmethod(GenericAlias)
 
-    def __init__(self, name: str | bytes, path: str | bytes, full: str) -> None:
+    def __init__(self, name: str | bytes, path: str | bytes, kind: int, ino: int, listing: _Listing) -> None:
         self.name = name
         self.path = path
-        self._full = full
+        self._kind = kind
+        self._ino = ino
+        self._listing = listing
         self._lstat: os.stat_result | None = None
         self._stat: os.stat_result | None = None
 
@@ -69,37 +78,46 @@ class DirEntry(metaclass=_DirEntryType):
                 self._lstat = self._call(False)
             return self._lstat
         if self._stat is None:
-            lstat = self.stat(follow_symlinks=False)
-            self._stat = self._call(True) if st.S_ISLNK(lstat.st_mode) else lstat
+            if self._kind == _S_IFLNK or (not self._kind and st.S_ISLNK(self.stat(follow_symlinks=False).st_mode)):
+                self._stat = self._call(True)
+            else:
+                self._stat = self.stat(follow_symlinks=False)
         return self._stat
 
     def _call(self, follow: bool) -> os.stat_result:
+        name = self.name if type(self.name) is str else os.fsdecode(self.name)
+        listing = self._listing
         try:
-            return _process.fs.stat(self._full, follow)
+            return listing.fs.stat(f"{listing.base}/{name}", follow)
         except OSError as e:
-            raise pathops.refiled(e, self.path) from None
+            raise refiled(e, self.path) from None
 
     def inode(self) -> int:
-        return self.stat(follow_symlinks=False).st_ino
+        return self._ino or self.stat(follow_symlinks=False).st_ino
 
     def is_symlink(self) -> bool:
-        try:
-            return st.S_ISLNK(self.stat(follow_symlinks=False).st_mode)
-        except FileNotFoundError:
-            return False
+        if self._kind:
+            return self._kind == _S_IFLNK
+        return self._is(_S_IFLNK, False)
 
     def is_dir(self, *, follow_symlinks: bool = True) -> bool:
-        return self._is(st.S_ISDIR, follow_symlinks)
+        kind = self._kind
+        if kind and (kind != _S_IFLNK or not follow_symlinks):
+            return kind == _S_IFDIR
+        return self._is(_S_IFDIR, follow_symlinks)
 
     def is_file(self, *, follow_symlinks: bool = True) -> bool:
-        return self._is(st.S_ISREG, follow_symlinks)
+        kind = self._kind
+        if kind and (kind != _S_IFLNK or not follow_symlinks):
+            return kind == _S_IFREG
+        return self._is(_S_IFREG, follow_symlinks)
 
     def is_junction(self) -> bool:
         return False
 
-    def _is(self, test: object, follow_symlinks: bool) -> bool:
+    def _is(self, kind: int, follow_symlinks: bool) -> bool:
         try:
-            return bool(test(self.stat(follow_symlinks=follow_symlinks).st_mode))  # type: ignore[operator]
+            return self.stat(follow_symlinks=follow_symlinks).st_mode & _S_IFMT == kind
         except FileNotFoundError:
             return False
 
@@ -107,17 +125,19 @@ class DirEntry(metaclass=_DirEntryType):
 class ScandirIterator:
     """The iterator scandir returns: a context manager with close(), like the host's."""
 
-    def __init__(self, entries: Iterator[DirEntry]) -> None:
-        self._entries = entries
+    __slots__ = ("_next",)
+
+    def __init__(self, entries: Iterable[DirEntry]) -> None:
+        self._next: Callable[[], DirEntry] = iter(entries).__next__
 
     def __iter__(self) -> ScandirIterator:
         return self
 
     def __next__(self) -> DirEntry:
-        return next(self._entries)
+        return self._next()
 
     def close(self) -> None:
-        self._entries = iter(())
+        self._next = iter(()).__next__
 
     def __enter__(self) -> ScandirIterator:
         return self
@@ -126,29 +146,41 @@ class ScandirIterator:
         self.close()
 
 
-def scandir(path: object = None) -> object:
-    arg = path_arg("scandir", path, allow_fd=True, allow_none=True)
-    if arg.fd is not None:
-        description = fileops.description(arg.fd)
-        if description.real and _host_fast:
-            return os.scandir(arg.fd)
-        names = os.listdir(arg.fd) if description.real else description.handle.listdir()
-        base = description.path
-        return ScandirIterator(DirEntry(name, name, f"{base}/{name}") for name in names)
-    if _host_fast and (arg.text[:1] == "/" or _process.cwd == _host_cwd):
-        return os.scandir(arg.original if path is not None else ".")  # type: ignore[call-overload]
-    try:
-        full = pathops.full_path(arg, None)
-        names = _process.fs.listdir(full)
-    except OSError as e:
-        raise pathops.refiled(e, arg.original) from None
-    prefix = "" if path is None else arg.text
-    joined = prefix if prefix.endswith("/") or not prefix else prefix + "/"
-    base = full.rstrip("/")
-    if arg.is_bytes:
-        encoded = os.fsencode(joined)
-        return ScandirIterator(
-            DirEntry(os.fsencode(name), encoded + os.fsencode(name), f"{base}/{name}") for name in names
-        )
-    return ScandirIterator(DirEntry(name, joined + name if path is not None else "./" + name, f"{base}/{name}")
-                           for name in names)  # fmt: skip
+def _entries(names: Iterable[tuple[str, int, int]], prefix: str, listing: _Listing) -> list[DirEntry]:
+    return [DirEntry(name, prefix + name, kind, ino, listing) for name, kind, ino in names]
+
+
+def _bytes_entries(names: Iterable[tuple[str, int, int]], prefix: str, listing: _Listing) -> list[DirEntry]:
+    encode = os.fsencode
+    encoded = encode(prefix)
+    return [DirEntry(encode(name), encoded + encode(name), kind, ino, listing) for name, kind, ino in names]
+
+
+def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
+    """The shim posix's scandir, over `process`."""
+    description = process.description
+    full_path = process.full_path
+
+    def scandir(path: object = None) -> object:
+        arg = path_arg("scandir", path, allow_fd=True, allow_none=True)
+        if arg.fd is not None:
+            d = description(arg.fd)
+            if d.real and process.host_paths:
+                return os.scandir(arg.fd)
+            listing = _Listing(process.fs, d.path.rstrip("/"))
+            untyped = os.listdir(arg.fd) if d.real else d.handle.listdir()
+            return ScandirIterator(_entries([(name, 0, 0) for name in untyped], "", listing))
+        if process.host_paths and (arg.text[:1] == "/" or process.cwd == process.host_cwd):
+            return os.scandir(arg.original if path is not None else ".")  # type: ignore[call-overload]
+        fs = process.fs
+        try:
+            full = full_path(arg, None)
+            names = fs.scandir(full)
+        except OSError as e:
+            raise refiled(e, arg.original) from None
+        prefix = "./" if path is None else arg.text if arg.text.endswith("/") else arg.text + "/"
+        listing = _Listing(fs, full.rstrip("/"))
+        return ScandirIterator((_bytes_entries if arg.is_bytes else _entries)(names, prefix, listing))
+
+    return {"scandir": scandir}
+

@@ -4,7 +4,8 @@ An fd whose file is real (the host provider's files, pipes, the standard
 streams) goes straight to the host call after one table lookup; a virtual one
 (memory, overlay) is served by its provider handle at the description's own
 offset, under the description's lock so that threads sharing it stay coherent.
-`bind` points the functions at the activation's process; they are plain
+`build` makes the functions for one process, as closures over it (the fastest
+lookup Python has, and no state shared between backends); they are plain
 functions so that `os.read is os.read` and pickling by name keep working.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import stat as st
 
 from interpose.backends.emulated.arguments import fd_arg
 from interpose.backends.emulated.fdtable import bad_fd
@@ -21,32 +23,11 @@ from interpose.host import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
     from interpose.backends.emulated.fdtable import FdTable, OpenFile
     from interpose.backends.emulated.process import EmulatedProcess
-
-_process: EmulatedProcess
-_table: FdTable
-_files: dict[int, OpenFile]
-
-
-def bind(process: EmulatedProcess) -> None:
-    global _process, _table, _files
-    _process = process
-    _table = process.table
-    _files = process.table._files
-
-
-def description(fd: object) -> OpenFile:
-    """The open file of an fd argument; a real fd opened elsewhere is taken in; EBADF if none is open."""
-    found = _files.get(fd)  # type: ignore[call-overload]
-    if found is None:
-        number = fd_arg(fd)  # a TypeError for a non-integer, as CPython gives
-        found = _table.adopt_found(number) if number >= 0 else None
-        if found is None:
-            raise bad_fd()
-    return found
 
 
 def error(code: int, filename: object = None) -> OSError:
@@ -59,124 +40,7 @@ def unsupported(feature: str) -> OSError:
     return io.UnsupportedOperation(unsupported_message(feature))
 
 
-def read(fd: int, length: int, /) -> bytes:
-    d = description(fd)
-    if d.real:
-        return os.read(fd, length)
-    if length < 0:
-        raise error(errno.EINVAL)
-    if not d.readable:
-        raise bad_fd()
-    with d.lock:
-        data = d.handle.pread(length, d.offset)
-        d.offset += len(data)
-    return data
-
-
-def write(fd: int, data: object, /) -> int:
-    d = description(fd)
-    if d.real:
-        return os.write(fd, data)  # type: ignore[arg-type]
-    payload = bytes(memoryview(data))  # type: ignore[arg-type]
-    if not d.writable:
-        raise bad_fd()
-    with d.lock:
-        if d.flags & os.O_APPEND:
-            written = d.handle.append(payload)
-            d.offset = d.handle.size()
-        else:
-            written = d.handle.pwrite(payload, d.offset)
-            d.offset += written
-    return written
-
-
-def pread(fd: int, length: int, offset: int, /) -> bytes:
-    d = description(fd)
-    if d.real:
-        return os.pread(fd, length, offset)
-    if length < 0 or offset < 0:
-        raise error(errno.EINVAL)
-    if not d.readable:
-        raise bad_fd()
-    return d.handle.pread(length, offset)
-
-
-def pwrite(fd: int, data: object, offset: int, /) -> int:
-    d = description(fd)
-    if d.real:
-        return os.pwrite(fd, data, offset)  # type: ignore[arg-type]
-    if offset < 0:
-        raise error(errno.EINVAL)
-    if not d.writable:
-        raise bad_fd()
-    payload = bytes(memoryview(data))  # type: ignore[arg-type]
-    if d.flags & os.O_APPEND:  # Linux appends pwrite data when O_APPEND is set
-        return d.handle.append(payload)
-    return d.handle.pwrite(payload, offset)
-
-
-def readv(fd: int, buffers: Sequence[object], /) -> int:
-    d = description(fd)
-    if d.real:
-        return os.readv(fd, buffers)  # type: ignore[arg-type]
-    total = 0
-    for buffer in buffers:
-        view = memoryview(buffer).cast("B")  # type: ignore[arg-type]
-        data = read(fd, len(view))
-        view[: len(data)] = data
-        total += len(data)
-        if len(data) < len(view):
-            break
-    return total
-
-
-def writev(fd: int, buffers: Sequence[object], /) -> int:
-    d = description(fd)
-    if d.real:
-        return os.writev(fd, buffers)  # type: ignore[arg-type]
-    return write(fd, b"".join(bytes(memoryview(b)) for b in buffers))  # type: ignore[arg-type]
-
-
-def lseek(fd: int, position: int, whence: int, /) -> int:
-    d = description(fd)
-    if whence in (getattr(os, "SEEK_DATA", 3), getattr(os, "SEEK_HOLE", 4)) and hit(
-        "fd.seek_data_hole", "os.lseek"
-    ):
-        raise unsupported("SEEK_DATA and SEEK_HOLE")
-    if d.real:
-        return os.lseek(fd, position, whence)
-    with d.lock:
-        if whence == os.SEEK_SET:
-            base = 0
-        elif whence == os.SEEK_CUR:
-            base = d.offset
-        elif whence == os.SEEK_END:
-            base = d.handle.size()
-        else:
-            raise error(errno.EINVAL)
-        if base + position < 0:
-            raise error(errno.EINVAL)
-        d.offset = base + position
-        return d.offset
-
-
-def fstat(fd: int) -> os.stat_result:
-    d = description(fd)
-    if d.real:
-        return os.fstat(fd)
-    return d.handle.stat()
-
-
-def ftruncate(fd: int, length: int, /) -> None:
-    d = description(fd)
-    if d.real:
-        return os.ftruncate(fd, length)
-    if length < 0 or not d.writable:
-        raise error(errno.EINVAL)
-    d.handle.truncate(length)
-
-
-def _fileno(fd: object) -> int:
+def fileno_arg(fd: object) -> int:
     """fsync and friends accept any object with fileno(), as CPython's converter does."""
     if not isinstance(fd, int):
         fileno = getattr(fd, "fileno", None)
@@ -189,215 +53,313 @@ def _fileno(fd: object) -> int:
     return number
 
 
-def fsync(fd: object) -> None:
-    number = _fileno(fd)
-    d = description(number)
-    if d.real:
-        return os.fsync(number)
-    d.handle.fsync()
-
-
-def fdatasync(fd: object) -> None:
-    fsync(fd)
-
-
-def close(fd: int) -> None:
-    description(fd)  # takes in a real fd opened elsewhere, so that closing it works as in CPython
-    _table.close(fd_arg(fd))
-
-
-def closerange(fd_low: int, fd_high: int, /) -> None:
-    for fd in _table.fds():
-        if fd_low <= fd < fd_high:
-            with contextlib.suppress(OSError):
-                _table.close(fd)
-
-
-def dup(fd: int, /) -> int:
-    description(fd)
-    return _table.dup(fd)
-
-
-def dup2(fd: int, fd2: int, inheritable: bool = True) -> int:
-    """GraalPy ignores `inheritable` (every emulated fd is non-inheritable); under warn a real fd gets it."""
-    d = description(fd)
-    fd2 = fd_arg(fd2)
-    if fd2 < 0:
-        raise bad_fd()
-    keep = bool(inheritable) and d.real
-    if keep and hit("fd.inheritable_ignored", "os.dup2", {"fd": fd2, "inheritable": True}):
-        keep = False
-    return _table.dup2(fd, fd2, inheritable=keep)
-
-
-def _open_or_none(fd: object) -> OpenFile | None:
-    """description(), with None for an fd that is not open (isatty and device_encoding answer, not raise)."""
-    try:
-        return description(fd)
-    except OSError:
-        return None
-
-
-def isatty(fd: int, /) -> bool:
-    d = _open_or_none(fd)
-    if d is None:
-        return False
-    if 0 <= fd <= 2 and hit("fd.isatty", "os.isatty"):
-        return False
-    return os.isatty(fd) if d.real else False
-
-
-def get_inheritable(fd: int, /) -> bool:
-    """Always False on GraalPy; when the real fd is inheritable that hides something: logged (FINE)."""
-    d = description(fd)
-    if not d.real or not os.get_inheritable(fd):
-        return False
-    return not hit("fd.inheritable_ignored", "os.get_inheritable", {"fd": fd, "inheritable": True})
-
-
-def set_inheritable(fd: int, inheritable: bool, /) -> None:
-    d = description(fd)
-    if hit("fd.inheritable_ignored", "os.set_inheritable", {"fd": fd, "inheritable": bool(inheritable)}):
-        return
-    if d.real:
-        os.set_inheritable(fd, inheritable)
-
-
-def get_blocking(fd: int, /) -> bool:
-    d = description(fd)
-    return os.get_blocking(fd) if d.real else True
-
-
-def set_blocking(fd: int, blocking: bool, /) -> None:
-    d = description(fd)
-    if not blocking and _is_regular(fd, d) and hit("fd.blocking_regular_file", "os.set_blocking"):
-        raise error(errno.EPERM)
-    if d.real:
-        os.set_blocking(fd, blocking)
-
-
 def _is_regular(fd: int, d: OpenFile) -> bool:
-    import stat
-
-    return stat.S_ISREG((os.fstat(fd) if d.real else d.handle.stat()).st_mode)
+    return st.S_ISREG((os.fstat(fd) if d.real else d.handle.stat()).st_mode)
 
 
-def fchmod(fd: int, mode: int) -> None:
-    d = description(fd)
-    if d.real:
-        return os.fchmod(fd, mode)
-    d.handle.chmod(mode & 0o7777)
-
-
-def fchown(fd: int, uid: int, gid: int) -> None:
-    d = description(fd)
-    if hit("fs.chown", "os.fchown"):
-        raise unsupported("fchown")
-    if d.real:
-        os.fchown(fd, uid, gid)
-
-
-def fstatvfs(fd: int, /) -> os.statvfs_result:
-    d = description(fd)
-    if d.real:
-        return os.fstatvfs(fd)
-    return _process.fs.statvfs(d.path or "/")
-
-
-def device_encoding(fd: int) -> str | None:
-    d = _open_or_none(fd)
-    if d is None:
-        return None
-    if not d.real or (0 <= fd <= 2 and not isatty(fd)):
-        return None
-    return os.device_encoding(fd)
-
-
-def lockf(fd: int, command: int, length: int, /) -> None:
-    d = description(fd)
-    if d.real:
-        os.lockf(fd, command, length)
-
-
-def posix_fallocate(fd: int, offset: int, length: int, /) -> None:
-    d = description(fd)
-    if d.real:
-        return os.posix_fallocate(fd, offset, length)
-    if d.handle.size() < offset + length:
-        d.handle.truncate(offset + length)
-
-
-def posix_fadvise(fd: int, offset: int, length: int, advice: int, /) -> None:
-    d = description(fd)
-    if d.real:
-        os.posix_fadvise(fd, offset, length, advice)
-
-
-def sendfile(out_fd: int, in_fd: int, offset: int | None, count: int) -> int:
-    """Real fds: the host's sendfile; otherwise the same effect by read and write."""
-    source, target = description(in_fd), description(out_fd)
-    if source.real and target.real:
-        return os.sendfile(out_fd, in_fd, offset, count)
-    data = read(in_fd, count) if offset is None else pread(in_fd, count, offset)
-    return write(out_fd, data) if data else 0
-
-
-def copy_file_range(
-    src: int, dst: int, count: int, offset_src: int | None = None, offset_dst: int | None = None
-) -> int:
-    source, target = description(src), description(dst)
-    if source.real and target.real:
-        return os.copy_file_range(src, dst, count, offset_src, offset_dst)
-    data = read(src, count) if offset_src is None else pread(src, count, offset_src)
-    if not data:
-        return 0
-    return write(dst, data) if offset_dst is None else pwrite(dst, data, offset_dst)
-
-
-def pipe() -> tuple[int, int]:
-    read_end, write_end = os.pipe()
-    _adopt(read_end, os.O_RDONLY)
-    _adopt(write_end, os.O_WRONLY)
-    return read_end, write_end
-
-
-def pipe2(flags: int, /) -> tuple[int, int]:
-    read_end, write_end = os.pipe2(flags)
-    _adopt(read_end, os.O_RDONLY | flags)
-    _adopt(write_end, os.O_WRONLY | flags)
-    return read_end, write_end
-
-
-def openpty() -> tuple[int, int]:
-    main, follower = os.openpty()
-    _adopt(main, os.O_RDWR)
-    _adopt(follower, os.O_RDWR)
-    return main, follower
-
-
-def _adopt(fd: int, flags: int) -> None:
+def _adopt(table: FdTable, fd: int, flags: int) -> None:
     from interpose.fs.host import HostFileHandle
 
-    _table.adopt(fd, HostFileHandle(fd, ""), "", flags)
+    table.adopt(fd, HostFileHandle(fd, ""), "", flags)
 
 
-def ttyname(fd: int, /) -> str:
-    d = description(fd)
-    if not d.real:
-        raise error(errno.ENOTTY)
-    return os.ttyname(fd)
+def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
+    """The fd functions of the shim posix, over `process`."""
+    table = process.table
+    files = table._files
+    description = process.description
 
+    def read(fd: int, length: int, /) -> bytes:
+        d = files.get(fd)
+        if d is None:
+            d = description(fd)
+        if d.real:
+            return os.read(fd, length)
+        if length < 0:
+            raise error(errno.EINVAL)
+        if not d.readable:
+            raise bad_fd()
+        with d.lock:
+            data = d.handle.pread(length, d.offset)
+            d.offset += len(data)
+        return data
 
-def get_terminal_size(fd: int = 1, /) -> os.terminal_size:
-    d = description(fd)
-    if not d.real:
-        raise error(errno.ENOTTY)
-    return os.get_terminal_size(fd)
+    def write(fd: int, data: object, /) -> int:
+        d = files.get(fd)
+        if d is None:
+            d = description(fd)
+        if d.real:
+            return os.write(fd, data)  # type: ignore[arg-type]
+        payload = bytes(memoryview(data))  # type: ignore[arg-type]
+        if not d.writable:
+            raise bad_fd()
+        with d.lock:
+            if d.flags & os.O_APPEND:
+                written = d.handle.append(payload)
+                d.offset = d.handle.size()
+            else:
+                written = d.handle.pwrite(payload, d.offset)
+                d.offset += written
+        return written
 
+    def pread(fd: int, length: int, offset: int, /) -> bytes:
+        d = files.get(fd)
+        if d is None:
+            d = description(fd)
+        if d.real:
+            return os.pread(fd, length, offset)
+        if length < 0 or offset < 0:
+            raise error(errno.EINVAL)
+        if not d.readable:
+            raise bad_fd()
+        return d.handle.pread(length, offset)
 
-FUNCTIONS = (
-    read, write, pread, pwrite, readv, writev, lseek, fstat, ftruncate, fsync, fdatasync, close, closerange,
-    dup, dup2, isatty, get_inheritable, set_inheritable, get_blocking, set_blocking, fchmod, fchown, fstatvfs,
-    device_encoding, lockf, posix_fallocate, posix_fadvise, sendfile, copy_file_range, pipe, pipe2, openpty,
-    ttyname, get_terminal_size,
-)  # fmt: skip
+    def pwrite(fd: int, data: object, offset: int, /) -> int:
+        d = files.get(fd)
+        if d is None:
+            d = description(fd)
+        if d.real:
+            return os.pwrite(fd, data, offset)  # type: ignore[arg-type]
+        if offset < 0:
+            raise error(errno.EINVAL)
+        if not d.writable:
+            raise bad_fd()
+        payload = bytes(memoryview(data))  # type: ignore[arg-type]
+        if d.flags & os.O_APPEND:  # Linux appends pwrite data when O_APPEND is set
+            return d.handle.append(payload)
+        return d.handle.pwrite(payload, offset)
+
+    def readv(fd: int, buffers: Sequence[object], /) -> int:
+        d = description(fd)
+        if d.real:
+            return os.readv(fd, buffers)  # type: ignore[arg-type]
+        total = 0
+        for buffer in buffers:
+            view = memoryview(buffer).cast("B")  # type: ignore[arg-type]
+            data = read(fd, len(view))
+            view[: len(data)] = data
+            total += len(data)
+            if len(data) < len(view):
+                break
+        return total
+
+    def writev(fd: int, buffers: Sequence[object], /) -> int:
+        d = description(fd)
+        if d.real:
+            return os.writev(fd, buffers)  # type: ignore[arg-type]
+        return write(fd, b"".join(bytes(memoryview(b)) for b in buffers))  # type: ignore[arg-type]
+
+    def lseek(fd: int, position: int, whence: int, /) -> int:
+        d = files.get(fd)
+        if d is None:
+            d = description(fd)
+        if whence in (getattr(os, "SEEK_DATA", 3), getattr(os, "SEEK_HOLE", 4)) and hit(
+            "fd.seek_data_hole", "os.lseek"
+        ):
+            raise unsupported("SEEK_DATA and SEEK_HOLE")
+        if d.real:
+            return os.lseek(fd, position, whence)
+        with d.lock:
+            if whence == os.SEEK_SET:
+                base = 0
+            elif whence == os.SEEK_CUR:
+                base = d.offset
+            elif whence == os.SEEK_END:
+                base = d.handle.size()
+            else:
+                raise error(errno.EINVAL)
+            if base + position < 0:
+                raise error(errno.EINVAL)
+            d.offset = base + position
+            return d.offset
+
+    def fstat(fd: int) -> os.stat_result:
+        d = files.get(fd)
+        if d is None:
+            d = description(fd)
+        if d.real:
+            return os.fstat(fd)
+        return d.handle.stat()
+
+    def ftruncate(fd: int, length: int, /) -> None:
+        d = description(fd)
+        if d.real:
+            return os.ftruncate(fd, length)
+        if length < 0 or not d.writable:
+            raise error(errno.EINVAL)
+        d.handle.truncate(length)
+
+    def fsync(fd: object) -> None:
+        number = fileno_arg(fd)
+        d = description(number)
+        if d.real:
+            return os.fsync(number)
+        d.handle.fsync()
+
+    def fdatasync(fd: object) -> None:
+        fsync(fd)
+
+    def close(fd: int) -> None:
+        description(fd)  # takes in a real fd opened elsewhere, so that closing it works as in CPython
+        table.close(fd_arg(fd))
+
+    def closerange(fd_low: int, fd_high: int, /) -> None:
+        for fd in table.fds():
+            if fd_low <= fd < fd_high:
+                with contextlib.suppress(OSError):
+                    table.close(fd)
+
+    def dup(fd: int, /) -> int:
+        description(fd)
+        return table.dup(fd)
+
+    def dup2(fd: int, fd2: int, inheritable: bool = True) -> int:
+        """GraalPy ignores `inheritable` (every emulated fd is non-inheritable); under warn a real fd gets it."""
+        d = description(fd)
+        fd2 = fd_arg(fd2)
+        if fd2 < 0:
+            raise bad_fd()
+        keep = bool(inheritable) and d.real
+        if keep and hit("fd.inheritable_ignored", "os.dup2", {"fd": fd2, "inheritable": True}):
+            keep = False
+        return table.dup2(fd, fd2, inheritable=keep)
+
+    def _open_or_none(fd: object) -> OpenFile | None:
+        """description(), with None for an fd that is not open (isatty and device_encoding answer, not raise)."""
+        try:
+            return description(fd)
+        except OSError:
+            return None
+
+    def isatty(fd: int, /) -> bool:
+        d = _open_or_none(fd)
+        if d is None:
+            return False
+        if 0 <= fd <= 2 and hit("fd.isatty", "os.isatty"):
+            return False
+        return os.isatty(fd) if d.real else False
+
+    def get_inheritable(fd: int, /) -> bool:
+        """Always False on GraalPy; when the real fd is inheritable that hides something: logged (FINE)."""
+        d = description(fd)
+        if not d.real or not os.get_inheritable(fd):
+            return False
+        return not hit("fd.inheritable_ignored", "os.get_inheritable", {"fd": fd, "inheritable": True})
+
+    def set_inheritable(fd: int, inheritable: bool, /) -> None:
+        d = description(fd)
+        if hit("fd.inheritable_ignored", "os.set_inheritable", {"fd": fd, "inheritable": bool(inheritable)}):
+            return
+        if d.real:
+            os.set_inheritable(fd, inheritable)
+
+    def get_blocking(fd: int, /) -> bool:
+        d = description(fd)
+        return os.get_blocking(fd) if d.real else True
+
+    def set_blocking(fd: int, blocking: bool, /) -> None:
+        d = description(fd)
+        if not blocking and _is_regular(fd, d) and hit("fd.blocking_regular_file", "os.set_blocking"):
+            raise error(errno.EPERM)
+        if d.real:
+            os.set_blocking(fd, blocking)
+
+    def fchmod(fd: int, mode: int) -> None:
+        d = description(fd)
+        if d.real:
+            return os.fchmod(fd, mode)
+        d.handle.chmod(mode & 0o7777)
+
+    def fchown(fd: int, uid: int, gid: int) -> None:
+        d = description(fd)
+        if hit("fs.chown", "os.fchown"):
+            raise unsupported("fchown")
+        if d.real:
+            os.fchown(fd, uid, gid)
+
+    def fstatvfs(fd: int, /) -> os.statvfs_result:
+        d = description(fd)
+        if d.real:
+            return os.fstatvfs(fd)
+        return process.fs.statvfs(d.path or "/")
+
+    def device_encoding(fd: int) -> str | None:
+        d = _open_or_none(fd)
+        if d is None:
+            return None
+        if not d.real or (0 <= fd <= 2 and not isatty(fd)):
+            return None
+        return os.device_encoding(fd)
+
+    def lockf(fd: int, command: int, length: int, /) -> None:
+        d = description(fd)
+        if d.real:
+            os.lockf(fd, command, length)
+
+    def posix_fallocate(fd: int, offset: int, length: int, /) -> None:
+        d = description(fd)
+        if d.real:
+            return os.posix_fallocate(fd, offset, length)
+        if d.handle.size() < offset + length:
+            d.handle.truncate(offset + length)
+
+    def posix_fadvise(fd: int, offset: int, length: int, advice: int, /) -> None:
+        d = description(fd)
+        if d.real:
+            os.posix_fadvise(fd, offset, length, advice)
+
+    def sendfile(out_fd: int, in_fd: int, offset: int | None, count: int) -> int:
+        """Real fds: the host's sendfile; otherwise the same effect by read and write."""
+        source, target = description(in_fd), description(out_fd)
+        if source.real and target.real:
+            return os.sendfile(out_fd, in_fd, offset, count)
+        data = read(in_fd, count) if offset is None else pread(in_fd, count, offset)
+        return write(out_fd, data) if data else 0
+
+    def copy_file_range(
+        src: int, dst: int, count: int, offset_src: int | None = None, offset_dst: int | None = None
+    ) -> int:
+        source, target = description(src), description(dst)
+        if source.real and target.real:
+            return os.copy_file_range(src, dst, count, offset_src, offset_dst)
+        data = read(src, count) if offset_src is None else pread(src, count, offset_src)
+        if not data:
+            return 0
+        return write(dst, data) if offset_dst is None else pwrite(dst, data, offset_dst)
+
+    def pipe() -> tuple[int, int]:
+        read_end, write_end = os.pipe()
+        _adopt(table, read_end, os.O_RDONLY)
+        _adopt(table, write_end, os.O_WRONLY)
+        return read_end, write_end
+
+    def pipe2(flags: int, /) -> tuple[int, int]:
+        read_end, write_end = os.pipe2(flags)
+        _adopt(table, read_end, os.O_RDONLY | flags)
+        _adopt(table, write_end, os.O_WRONLY | flags)
+        return read_end, write_end
+
+    def openpty() -> tuple[int, int]:
+        main, follower = os.openpty()
+        _adopt(table, main, os.O_RDWR)
+        _adopt(table, follower, os.O_RDWR)
+        return main, follower
+
+    def ttyname(fd: int, /) -> str:
+        d = description(fd)
+        if not d.real:
+            raise error(errno.ENOTTY)
+        return os.ttyname(fd)
+
+    def get_terminal_size(fd: int = 1, /) -> os.terminal_size:
+        d = description(fd)
+        if not d.real:
+            raise error(errno.ENOTTY)
+        return os.get_terminal_size(fd)
+
+    return {function.__name__: function for function in (
+        read, write, pread, pwrite, readv, writev, lseek, fstat, ftruncate, fsync, fdatasync, close,
+        closerange, dup, dup2, isatty, get_inheritable, set_inheritable, get_blocking, set_blocking, fchmod,
+        fchown, fstatvfs, device_encoding, lockf, posix_fallocate, posix_fadvise, sendfile, copy_file_range,
+        pipe, pipe2, openpty, ttyname, get_terminal_size,
+    )}  # fmt: skip

@@ -13,7 +13,7 @@ from __future__ import annotations
 import errno
 import sys
 
-from interpose.backends.emulated import fileops
+from interpose.backends.emulated.fileops import unsupported
 from interpose.backends.emulated.hostpaths import host_path
 from interpose.backends.fork_exec import apply_limitations
 from interpose.compat import hit
@@ -25,39 +25,10 @@ if TYPE_CHECKING:
 
     from interpose.backends.emulated.process import EmulatedProcess
 
-_process: EmulatedProcess
-_host_fork_exec: Callable[..., int]
-
 # Positions in fork_exec's arguments (3.11 added process_group before gid, and allow_vfork at the end).
 _FDS_TO_KEEP, _CWD, _STDIO = 3, 4, range(6, 12)
 _ERRPIPE_WRITE, _START_NEW_SESSION = 13, 15
 _PROCESS_GROUP = 16 if sys.version_info >= (3, 11) else None
-
-
-def bind(process: EmulatedProcess) -> None:
-    global _process, _host_fork_exec
-    import _posixsubprocess
-
-    _process = process
-    _host_fork_exec = _posixsubprocess.fork_exec
-
-
-def fork_exec(*args: object) -> int:
-    arguments = list(apply_limitations(args))
-    if len(arguments) != len(args) or len(arguments) < 16:
-        return _host_fork_exec(*args)
-    asks_group = _PROCESS_GROUP is not None and arguments[_PROCESS_GROUP] not in (-1, None)
-    if asks_group and hit("subprocess.process_group", "_posixsubprocess.fork_exec"):
-        raise fileops.unsupported("process_group")
-    _ignore_session_options(arguments)
-    for position in _STDIO:
-        fd = arguments[position]
-        if isinstance(fd, int) and fd >= 0:
-            _require_real(fd)
-    arguments[_CWD] = _child_cwd(arguments[_CWD])
-    pid = _host_fork_exec(*arguments)
-    _process.children[pid] = True
-    return pid
 
 
 def _ignore_session_options(arguments: list[object]) -> None:
@@ -70,41 +41,65 @@ def _ignore_session_options(arguments: list[object]) -> None:
         arguments[_FDS_TO_KEEP] = (errpipe_write,) if errpipe_write in kept else ()
 
 
-def _require_real(fd: int) -> None:
-    """A child's stdio must be a real fd; a file only the emulated filesystem has cannot be handed over."""
-    description = fileops.description(fd)
-    if not description.real:
-        hit("subprocess.redirect_virtual", "_posixsubprocess.fork_exec", {"fd": fd, "path": description.path})
-        raise OSError(errno.EBADF, "a child process cannot be given a file that exists only in the emulated "
-                      f"filesystem: {description.path}")  # fmt: skip
+def build(process: EmulatedProcess) -> tuple[Callable[..., int], Callable[[list[str]], int]]:
+    """The shim _posixsubprocess's fork_exec over `process`, and os.system's way of running a shell."""
+    import _posixsubprocess
 
+    host_fork_exec: Callable[..., int] = _posixsubprocess.fork_exec  # the host's: the backend is built before activation
+    description = process.description
 
-def _child_cwd(cwd: object) -> object:
-    if cwd is None:
-        return host_path(_process.fs, _process.cwd)
-    text = os.fsdecode(cwd)  # type: ignore[arg-type]
-    real = host_path(_process.fs, _process.absolute(text))
-    return real if real is not None else cwd
+    def fork_exec(*args: object) -> int:
+        arguments = list(apply_limitations(args))
+        if len(arguments) != len(args) or len(arguments) < 16:
+            return host_fork_exec(*args)
+        asks_group = _PROCESS_GROUP is not None and arguments[_PROCESS_GROUP] not in (-1, None)
+        if asks_group and hit("subprocess.process_group", "_posixsubprocess.fork_exec"):
+            raise unsupported("process_group")
+        _ignore_session_options(arguments)
+        for position in _STDIO:
+            fd = arguments[position]
+            if isinstance(fd, int) and fd >= 0:
+                _require_real(fd)
+        arguments[_CWD] = _child_cwd(arguments[_CWD])
+        pid = host_fork_exec(*arguments)
+        process.children[pid] = True
+        return pid
 
+    def _require_real(fd: int) -> None:
+        """A child's stdio must be a real fd; a file only the emulated filesystem has cannot be handed over."""
+        d = description(fd)
+        if not d.real:
+            hit("subprocess.redirect_virtual", "_posixsubprocess.fork_exec", {"fd": fd, "path": d.path})
+            raise OSError(errno.EBADF, "a child process cannot be given a file that exists only in the emulated "
+                          f"filesystem: {d.path}")  # fmt: skip
 
-def spawn_and_wait(argv: list[str]) -> int:
-    """Run argv as a child from the emulated cwd with inherited stdio; return its wait status."""
-    read_end, write_end = os.pipe()
-    try:
-        executable = argv[0].encode()
-        pid = _host_fork_exec(
-            argv, [executable], True, (write_end,), host_path(_process.fs, _process.cwd), None,
-            -1, -1, -1, -1, -1, -1, read_end, write_end, True, False,
-            *((-1,) if _PROCESS_GROUP is not None else ()), None, None, None, -1, None,
-            *((True,) if _PROCESS_GROUP is not None else ()),
-        )  # fmt: skip
-    finally:
-        os.close(write_end)
-    try:
-        failure = os.read(read_end, 50000)
-    finally:
-        os.close(read_end)
-    _, status = os.waitpid(pid, 0)
-    if failure:
-        return 127 << 8
-    return status
+    def _child_cwd(cwd: object) -> object:
+        if cwd is None:
+            return host_path(process.fs, process.cwd)
+        text = os.fsdecode(cwd)  # type: ignore[arg-type]
+        real = host_path(process.fs, process.absolute(text))
+        return real if real is not None else cwd
+
+    def spawn_and_wait(argv: list[str]) -> int:
+        """Run argv as a child from the emulated cwd with inherited stdio; return its wait status."""
+        read_end, write_end = os.pipe()
+        try:
+            executable = argv[0].encode()
+            pid = host_fork_exec(
+                argv, [executable], True, (write_end,), host_path(process.fs, process.cwd), None,
+                -1, -1, -1, -1, -1, -1, read_end, write_end, True, False,
+                *((-1,) if _PROCESS_GROUP is not None else ()), None, None, None, -1, None,
+                *((True,) if _PROCESS_GROUP is not None else ()),
+            )  # fmt: skip
+        finally:
+            os.close(write_end)
+        try:
+            failure = os.read(read_end, 50000)
+        finally:
+            os.close(read_end)
+        _, status = os.waitpid(pid, 0)
+        if failure:
+            return 127 << 8
+        return status
+
+    return fork_exec, spawn_and_wait

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 
-from interpose.backends.emulated import fileops
 from interpose.backends.emulated.arguments import path_arg
 from interpose.backends.emulated.hostpaths import host_path
 from interpose.host import os
@@ -21,30 +20,25 @@ if TYPE_CHECKING:
 
     from interpose.backends.emulated.process import EmulatedProcess
 
-_process: EmulatedProcess
 
-
-def bind(process: EmulatedProcess) -> None:
-    global _process
-    _process = process
-
-
-def _real(function: str, path: object, allow_none: bool = False) -> tuple[object, str | bytes | int | None]:
+def _real(
+    process: EmulatedProcess, function: str, path: object, allow_none: bool = False
+) -> tuple[object, str | bytes | int | None]:
     """(the caller's argument, the host path or fd to give the host function, or None when there is none)."""
     arg = path_arg(function, path, allow_fd=True, allow_none=allow_none)
     if arg.fd is not None:
-        return arg.original, arg.fd if fileops.description(arg.fd).real else None
-    real = host_path(_process.fs, _process.absolute(arg.text))
+        return arg.original, arg.fd if process.description(arg.fd).real else None
+    real = host_path(process.fs, process.absolute(arg.text))
     if real is None:
         return arg.original, None
     return arg.original, os.fsencode(real) if arg.is_bytes else real
 
 
-def _host_or(function: str, code: int, allow_none: bool = False) -> Callable[..., object]:
+def _host_or(process: EmulatedProcess, function: str, code: int, allow_none: bool = False) -> Callable[..., object]:
     host = getattr(os, function)
 
     def call(path: object = None, *args: object, **kwargs: object) -> object:
-        original, real = _real(function, path, allow_none)
+        original, real = _real(process, function, path, allow_none)
         if real is None:
             raise OSError(code, os.strerror(code), original)
         try:
@@ -57,13 +51,13 @@ def _host_or(function: str, code: int, allow_none: bool = False) -> Callable[...
     return call
 
 
-def build_namespace() -> dict[str, object]:
+def build(process: EmulatedProcess) -> dict[str, Callable[..., object]]:
     functions = {
         "getxattr": errno.ENOTSUP, "setxattr": errno.ENOTSUP, "removexattr": errno.ENOTSUP,
         "listxattr": errno.ENOTSUP, "pathconf": errno.EINVAL, "chroot": errno.EPERM,
     }  # fmt: skip
     return {
-        name: _host_or(name, code, allow_none=name == "listxattr")
+        name: _host_or(process, name, code, allow_none=name == "listxattr")
         for name, code in functions.items()
         if hasattr(os, name)
     }

@@ -1,10 +1,13 @@
 """The emulated process: the state GraalPy's java backend keeps instead of the OS's.
 
-One object per activation: the provider, the fd table, the working directory
+One object per backend: the provider, the fd table, the working directory
 (a provider path; the process's real cwd never changes), the umask (starts at
-0o022 whatever the real one is) and the virtual children.  Path arguments are
-made absolute here, against the cwd or a `dir_fd`'s stored path, with empty and
-`.` components removed and `..` kept for the provider to resolve physically.
+0o022 whatever the real one is) and the virtual children.  The backend's
+functions are closures over this object (see fileops.build), so two backends
+never share state; `reset` gives the same functions a fresh process over another
+provider (the pytest fixture does, once per test).  Path arguments are made
+absolute here, against the cwd or a `dir_fd`'s stored path, with empty and `.`
+components removed and `..` kept for the provider to resolve physically.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ from __future__ import annotations
 import contextlib
 import errno
 
-from interpose.backends.emulated.fdtable import FdTable
+from interpose.backends.emulated.arguments import dir_fd_arg, fd_arg
+from interpose.backends.emulated.fdtable import FdTable, bad_fd
 from interpose.fs.host import real_umask
 from interpose.host import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from interpose.backends.emulated.arguments import PathArg
+    from interpose.backends.emulated.fdtable import OpenFile
     from interpose.fs.base import FileSystem
 
 INITIAL_UMASK = 0o022
@@ -32,17 +38,40 @@ def normalise(path: str) -> str:
 class EmulatedProcess:
     """Process state of the emulated backend."""
 
-    def __init__(self, fs: FileSystem, cwd: str, policy: str = "enforce") -> None:
-        self.fs = fs
+    __slots__ = ("fs", "policy", "table", "cwd", "umask", "children", "host_paths", "host_cwd", "umask_reported")
+
+    def __init__(self, fs: FileSystem, policy: str = "enforce", cwd: str | None = None) -> None:
         self.policy = policy
         self.table = FdTable()
-        self.cwd = cwd
-        # GraalPy starts every process at 0o022; under warn the process starts from the real umask, as CPython.
-        self.umask = INITIAL_UMASK if policy == "enforce" else real_umask()
         self.children: dict[int, object] = {}
+        self.reset(fs, cwd)
+
+    def reset(self, fs: FileSystem, cwd: str | None = None) -> None:
+        """A fresh process over `fs`: every fd closed, cwd and umask as at start-up, no children.
+
+        The table object stays (the backend's functions hold it); its contents go.
+        """
         from interpose.fs.host import HostFileSystem
 
-        self._host_paths = type(fs) is HostFileSystem  # provider paths are the host's own
+        self.table.close_all()
+        self.children.clear()
+        self.fs = fs
+        self.cwd = initial_cwd(fs) if cwd is None else cwd
+        # GraalPy starts every process at 0o022; under warn the process starts from the real umask, as CPython.
+        self.umask = INITIAL_UMASK if self.policy == "enforce" else real_umask()
+        self.umask_reported = False
+        self.host_paths = type(fs) is HostFileSystem  # provider paths are the host's own
+        self.host_cwd = os.getcwd()
+
+    def description(self, fd: object) -> OpenFile:
+        """The open file of an fd argument; a real fd opened elsewhere is taken in; EBADF if none is open."""
+        found = self.table._files.get(fd)  # type: ignore[call-overload]
+        if found is None:
+            number = fd_arg(fd)  # a TypeError for a non-integer, as CPython gives
+            found = self.table.adopt_found(number) if number >= 0 else None
+            if found is None:
+                raise bad_fd()
+        return found
 
     def absolute(self, text: str, dir_fd: int | None = None) -> str:
         """The provider path of a path argument."""
@@ -56,6 +85,12 @@ class EmulatedProcess:
             return normalise(full)
         return full
 
+    def full_path(self, arg: PathArg, dir_fd: object) -> str:
+        """The provider path of a converted path argument; ENOENT for an empty one, as the kernel."""
+        if not arg.text:
+            raise OSError(errno.ENOENT, os.strerror(errno.ENOENT), arg.original)
+        return self.absolute(arg.text, dir_fd_arg(dir_fd))
+
     def directory_path(self, fd: int) -> str:
         """The path an fd was opened with, for dir_fd and fchdir (GraalPy resolves them the same way).
 
@@ -66,7 +101,7 @@ class EmulatedProcess:
             description = self.table.adopt_found(fd) if isinstance(fd, int) and fd >= 0 else None
             if description is None:
                 return self.table.get(fd).path  # EBADF, or CPython's TypeError for a non-integer
-            if self._host_paths:
+            if self.host_paths:
                 with contextlib.suppress(OSError):
                     description.path = os.readlink(f"/proc/self/fd/{fd}")
         return description.path
@@ -98,6 +133,3 @@ def _lower_is_host(overlay: object) -> bool:
     inner = getattr(lower, "inner", lower)
     return isinstance(inner, HostFileSystem)
 
-
-def no_such_fd() -> OSError:
-    return OSError(errno.EBADF, os.strerror(errno.EBADF))

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import signal
 
-from interpose.backends.emulated import fileops
 from interpose.backends.emulated.arguments import path_arg
+from interpose.backends.emulated.fileops import unsupported
 from interpose.backends.emulated.hostpaths import host_path
 from interpose.compat import hit
 from interpose.host import os
@@ -19,10 +19,9 @@ from interpose.host import os
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Any
 
     from interpose.backends.emulated.process import EmulatedProcess
-
-_process: EmulatedProcess
 
 # Functions GraalPy's java backend raises UnsupportedOperation for; under warn they are the host's.
 GROUP_FUNCTIONS = ("getppid", "getpgid", "setpgid", "getpgrp", "getsid", "setsid", "killpg")
@@ -31,18 +30,13 @@ MISSING = {"geteuid": "process.effective_ids", "getegid": "process.effective_ids
 _KILL_SIGNALS = (signal.SIGKILL, signal.SIGTERM, 0)
 
 
-def bind(process: EmulatedProcess) -> None:
-    global _process
-    _process = process
-
-
 def limited_host_function(name: str, limitation: str) -> Callable[..., object]:
     """The host's function, behind a limitation: UnsupportedOperation under enforce, logged under warn."""
     host = getattr(os, name)
 
     def limited(*args: object, **kwargs: object) -> object:
         if hit(limitation, f"os.{name}"):
-            raise fileops.unsupported(name)
+            raise unsupported(name)
         return host(*args, **kwargs)
 
     limited.__name__ = limited.__qualname__ = name
@@ -50,60 +44,53 @@ def limited_host_function(name: str, limitation: str) -> Callable[..., object]:
     return limited
 
 
-def kill(pid: int, signal: int, /) -> None:
-    if not (pid in _process.children and signal in _KILL_SIGNALS) and hit("process.kill", "os.kill"):
-        raise fileops.unsupported("kill")
-    os.kill(pid, signal)
-
-
-def waitpid(pid: int, options: int, /) -> tuple[int, int]:
-    if options not in (0, os.WNOHANG) and hit("process.waitpid_options", "os.waitpid"):
-        raise fileops.unsupported("waitpid with options other than 0 and WNOHANG")
-    result = os.waitpid(pid, options)
-    if result[0]:
-        _process.children.pop(result[0], None)
-    return result
-
-
-def _enter_cwd() -> None:
-    """exec replaces the process: give the new program the emulated cwd where the host has it."""
-    real = host_path(_process.fs, _process.cwd)
-    if real is not None:
-        os.chdir(real)
-
-
-def execv(path: object, argv: object, /) -> None:
-    path_arg("execv", path)
-    _enter_cwd()
-    os.execv(path, argv)  # type: ignore[arg-type]
-
-
-def execve(path: object, argv: object, env: object) -> None:
-    arg = path_arg("execve", path, allow_fd=True)
-    if arg.fd is not None:
-        raise fileops.unsupported("fexecve")
-    _enter_cwd()
-    os.execve(path, argv, env)  # type: ignore[arg-type]
-
-
-def system(command: object) -> int:
-    """`$SHELL -c command` (GraalPy's choice) from the emulated cwd; the wait status, as CPython returns."""
-    from interpose.backends.emulated.forkexec import spawn_and_wait
-
-    shell = os.environ.get("SHELL") or "/bin/sh"
-    text = os.fsdecode(command) if isinstance(command, bytes) else command
-    return spawn_and_wait([shell, "-c", text])  # type: ignore[list-item]
-
-
-def limited_host_functions(functions: dict[str, str]) -> dict[str, object]:
+def limited_host_functions(functions: dict[str, str]) -> dict[str, Callable[..., Any]]:
     """name -> limitation, for host functions the backend lacks (absent under enforce, logged under warn)."""
     present = {name: limitation for name, limitation in functions.items() if hasattr(os, name)}
     return {name: limited_host_function(name, limitation) for name, limitation in present.items()}
 
 
-def build_namespace(policy: str) -> dict[str, object]:
+def build(process: EmulatedProcess, spawn_and_wait: Callable[[list[str]], int]) -> dict[str, Callable[..., Any]]:
     """The process part of the shim posix (GROUP_FUNCTIONS limited; geteuid/getegid left to `absent`)."""
-    namespace = limited_host_functions(dict.fromkeys(GROUP_FUNCTIONS, "process.group"))
+
+    def kill(pid: int, signal: int, /) -> None:
+        if not (pid in process.children and signal in _KILL_SIGNALS) and hit("process.kill", "os.kill"):
+            raise unsupported("kill")
+        os.kill(pid, signal)
+
+    def waitpid(pid: int, options: int, /) -> tuple[int, int]:
+        if options not in (0, os.WNOHANG) and hit("process.waitpid_options", "os.waitpid"):
+            raise unsupported("waitpid with options other than 0 and WNOHANG")
+        result = os.waitpid(pid, options)
+        if result[0]:
+            process.children.pop(result[0], None)
+        return result
+
+    def _enter_cwd() -> None:
+        """exec replaces the process: give the new program the emulated cwd where the host has it."""
+        real = host_path(process.fs, process.cwd)
+        if real is not None:
+            os.chdir(real)
+
+    def execv(path: object, argv: object, /) -> None:
+        path_arg("execv", path)
+        _enter_cwd()
+        os.execv(path, argv)  # type: ignore[arg-type]
+
+    def execve(path: object, argv: object, env: object) -> None:
+        arg = path_arg("execve", path, allow_fd=True)
+        if arg.fd is not None:
+            raise unsupported("fexecve")
+        _enter_cwd()
+        os.execve(path, argv, env)  # type: ignore[arg-type]
+
+    def system(command: object) -> int:
+        """`$SHELL -c command` (GraalPy's choice) from the emulated cwd; the wait status, as CPython returns."""
+        shell = os.environ.get("SHELL") or "/bin/sh"
+        text = os.fsdecode(command) if isinstance(command, bytes) else command
+        return spawn_and_wait([shell, "-c", text])  # type: ignore[list-item]
+
+    namespace: dict[str, Callable[..., Any]] = limited_host_functions(dict.fromkeys(GROUP_FUNCTIONS, "process.group"))
     for function in (kill, waitpid, execv, execve, system):
         namespace[function.__name__] = function
     return namespace
