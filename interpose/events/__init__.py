@@ -8,8 +8,6 @@ Writing an event imports no module (docs/events.md, "No trace in the program").
 
 from __future__ import annotations
 
-from interpose.events.forward import VARIABLE as FORWARD_VARIABLE
-from interpose.events.forward import Forwarder, parse_target
 from interpose.events.levels import parse_level
 from interpose.events.recorder import Recorder
 from interpose.events.sink import AppendOnlyFile, StandardError
@@ -18,6 +16,7 @@ __all__ = ["ACTIVATION_MODULES", "EVENT_MODULES", "Recorder", "make_recorder", "
 
 
 TEST_VARIABLE = "INTERPOSE_TEST"
+FORWARD_VARIABLE = "INTERPOSE_LOG_FORWARD"
 
 #: Modules that writing an event may add to `sys.modules`: none (tests/test_invisibility.py).
 EVENT_MODULES: frozenset[str] = frozenset()
@@ -43,8 +42,11 @@ def make_recorder(level: str | int = "INFO", log_file: str | None = None) -> Rec
     from interpose.host import os
 
     threshold = parse_level(level)
-    target = parse_target(os.environ.get(FORWARD_VARIABLE))
-    forward = Forwarder(target) if target else None
+    forward = None
+    if os.environ.get(FORWARD_VARIABLE):  # loaded only when asked for
+        from interpose.events.forward import Forwarder, parse_target
+
+        forward = Forwarder(parse_target(os.environ[FORWARD_VARIABLE]))
     recorder = (
         Recorder(threshold, AppendOnlyFile(log_file), forward=forward)
         if log_file

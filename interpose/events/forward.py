@@ -17,11 +17,12 @@ from __future__ import annotations
 import _thread
 import sys
 
+from interpose.events import FORWARD_VARIABLE as VARIABLE
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-VARIABLE = "INTERPOSE_LOG_FORWARD"
 TARGETS = ("structlog", "logging")
 LOGGER_NAME = "interpose.compatibility"
 
@@ -29,10 +30,8 @@ _STRUCTLOG_METHODS = {40: "error", 30: "warning", 20: "info"}  # everything belo
 _LOGGING_LEVELS = {40: 40, 30: 30, 20: 20}  # likewise: CONFIG, FINE, FINER, FINEST -> DEBUG (10)
 
 
-def parse_target(text: str | None) -> str | None:
-    """The forward target named by INTERPOSE_LOG_FORWARD (None when unset or empty)."""
-    if not text:
-        return None
+def parse_target(text: str) -> str:
+    """The forward target named by INTERPOSE_LOG_FORWARD."""
     target = text.strip().lower()
     if target not in TARGETS:
         raise ValueError(f"unknown {VARIABLE} {text!r}; expected structlog or logging")
