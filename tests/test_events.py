@@ -233,9 +233,10 @@ def test_events_are_forwarded_to_the_programs_own_configuration_once_it_loaded_i
     assert len(seen) == 2 and seen[1][-1] == loop  # the loop's first line; its closing line comes after atexit's print
     if "file" in log_option:  # the file has every line, forwarded or not
         events = read_events(tmp_path / "events.jsonl")
-        assert [event["callsite"]["line"] for event in events] == [3, forkpty, loop, loop]  # type: ignore[index]
+        sites = [event["callsite"]["line"] for event in events if "app.py" in str(event["callsite"])]  # type: ignore[index]
+        assert sites == [3, forkpty, loop, loop]  # (importing structlog may hit limitations of its own: not counted)
     else:  # on stderr only the line hit before the program had loaded the library (the closing one is forwarded)
-        sites = [line.split(" at ")[-1].split(" in ")[0] for line in result.stderr.splitlines()]
+        sites = [line.split(" at ")[-1].split(" in ")[0] for line in result.stderr.splitlines() if "app.py" in line]
         assert sites == [f"{tmp_path / 'app.py'}:3"], result.stderr
 
 

@@ -2,8 +2,9 @@
 
 `INTERPOSE_LOG_FORWARD=structlog` or `=logging` (docs/events.md).  interpose
 never imports either for this: an event is forwarded only once the program has
-imported the library itself, so its cost stays the program's own choice, and the
-program's configuration (processors, handlers, levels) decides where it goes.
+imported the library itself (and finished importing it), so its cost stays the
+program's own choice, and the program's configuration (processors, handlers,
+levels) decides where it goes.
 Each event goes to the logger named `interpose.compatibility` at the Python
 level of its Java level (CONFIG and below are DEBUG); the fields of the JSON
 line are its key-value pairs (structlog, with the Java level as `java_level`, as
@@ -48,8 +49,8 @@ class Forwarder:
     def forward(self, event: dict[str, Any], number: int) -> bool:
         """Forward one event of Java level `number`; False when the program has not imported the library."""
         library = sys.modules.get(self.target)
-        if library is None:
-            return False
+        if library is None or getattr(getattr(library, "__spec__", None), "_initializing", False):
+            return False  # not imported, or still being imported (its own imports may hit limitations)
         thread = _thread.get_ident()
         if thread in self._busy:  # a limitation hit by the program's own handler: no loop
             return True
