@@ -2,9 +2,12 @@
 
 Installing means: the shim modules go into `sys.modules` and behind a meta-path
 finder; references that modules imported earlier hold are swapped for the
-shims'; the audit hook watches what the backend forbids.  Deactivation undoes
-each of these exactly, and swaps back the references that modules imported
-while active took from the shims.
+shims'; the audit hook watches what the backend forbids.  Each step records what
+it changed in the `Activation` before it changes it, so that one function,
+`_undo`, takes out whatever was done: deactivation, and a step that fails (the
+error propagates after everything before it is undone).  Deactivation also
+swaps back the references that modules imported while active took from the
+shims.
 """
 
 from __future__ import annotations
@@ -16,15 +19,16 @@ from interpose.finder import ShimFinder, load_host_module
 from interpose.host import os as host_os
 from interpose.host import posix as host_posix
 from interpose.host import posix_module
-from interpose.settings import Settings
 from interpose.shims.os_module import build_os
-from interpose.shims.posix import PosixPatch, build_posixsubprocess, patch_posix
+from interpose.shims.posix import PosixPatch, build_posixsubprocess
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import ModuleType
 
     from interpose.backends.base import Backend
+    from interpose.events.recorder import Recorder
+    from interpose.settings import Settings
 
 SHIMMED = ("os", "_posixsubprocess")  # replaced in sys.modules; posix is patched in place
 
@@ -32,16 +36,19 @@ SHIMMED = ("os", "_posixsubprocess")  # replaced in sys.modules; posix is patche
 class Activation:
     """Everything one activation changed, so that it can be undone exactly."""
 
-    def __init__(self, settings: Settings, backend: Backend) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.backend = backend
+        self.backend: Backend | None = None
+        self.recorder: Recorder | None = None
+        self.session_begun = False
         self.modules: dict[str, ModuleType] = {}
         self.saved_modules: dict[str, ModuleType | None] = {}
         self.mapping: dict[int, tuple[object, object]] = {}
         self.swaps: list[rebinding.Swap] = []
         self.finder: ShimFinder | None = None
         self.posix_patch: PosixPatch | None = None
-        self.sizes: dict[int, int] = {}  # module namespace sizes right after activation
+        self.sizes: dict[int, int] | None = None  # module namespace sizes right after the references were swapped
+        self.watching = False
 
 
 _active: Activation | None = None
@@ -62,26 +69,42 @@ def _make_backend(settings: Settings) -> Backend:
     return EmulatedBackend(settings.policy, settings.fs)
 
 
+def _make_recorder(settings: Settings) -> Recorder:
+    from interpose.events import make_recorder
+
+    return make_recorder(settings.log_level, settings.log_file)
+
+
 def activate(settings: Settings, backend: Backend | None = None) -> Activation:
     """Install the shims for `settings`; raise RuntimeError if a backend is already active.
 
     `backend`: one built for these settings and kept (the pytest fixture reuses one per session); else a new one.
+    If any step fails, everything done so far is undone and the error propagates.
     """
     global _active
     if _active is not None:
         raise RuntimeError("interpose is already active; deactivate() first")
-    backend = _make_backend(settings) if backend is None else backend
-    from interpose.events import make_recorder
+    activation = Activation(settings)
+    try:
+        activation.backend = _make_backend(settings) if backend is None else backend
+        _install(activation, activation.backend)
+    except BaseException:
+        _undo(activation)
+        raise
+    _active = activation
+    return activation
 
-    recorder = make_recorder(settings.log_level, settings.log_file)
-    activation = Activation(settings, backend)
+
+def _install(activation: Activation, backend: Backend) -> None:
+    """The steps of activation, each recorded in `activation` as it goes."""
+    activation.recorder = _make_recorder(activation.settings)
     # Imports keep reading the host (GraalPy's language-home exception), from before posix is patched on.
-    importlib_swaps = rebinding.override_globals({("_frozen_importlib_external", "_os"): host_posix})
-    activation.posix_patch = patch_posix(backend, host_posix, posix_module)
-    shim_posix = posix_module
-    shim_os = build_os(shim_posix, host_os, backend.absent_from_os())
+    rebinding.override_globals({("_frozen_importlib_external", "_os"): host_posix}, activation.swaps)
+    activation.posix_patch = PosixPatch(posix_module)
+    activation.posix_patch.apply(backend, host_posix)
+    shim_os = build_os(posix_module, host_os, backend.absent_from_os())
     hosts = {"posix": host_posix, "os": host_os}
-    activation.modules = {"posix": shim_posix, "os": shim_os}
+    activation.modules = {"posix": posix_module, "os": shim_os}
     lazy = {}
     host_subprocess = sys.modules.get("_posixsubprocess")
     if host_subprocess is not None:
@@ -90,7 +113,8 @@ def activate(settings: Settings, backend: Backend | None = None) -> Activation:
     else:
         lazy["_posixsubprocess"] = lambda: _build_late(activation, "_posixsubprocess")
 
-    compat.begin(compat.Session(backend.name, settings.policy, recorder))
+    activation.session_begun = True
+    compat.begin(compat.Session(backend.name, activation.settings.policy, activation.recorder))
     activation.finder = ShimFinder(activation.modules, lazy)
     activation.finder.install_specs(exclude=("posix",))
     sys.meta_path.insert(0, activation.finder)
@@ -99,19 +123,19 @@ def activate(settings: Settings, backend: Backend | None = None) -> Activation:
         if name in activation.modules:
             sys.modules[name] = activation.modules[name]
     activation.mapping = rebinding.replacement_map([(hosts[name], activation.modules[name]) for name in hosts])
-    activation.mapping.update((id(host), (host, new)) for host, new in backend.replacements(shim_posix))
+    activation.mapping.update((id(host), (host, new)) for host, new in backend.replacements(posix_module))
     overrides = backend.module_overrides()  # computed before the swap: they may capture host objects
     skip = [*hosts.values(), *activation.modules.values()]  # posix_module is among the modules
-    activation.swaps = importlib_swaps + rebinding.swap_references(activation.mapping, skip)
+    rebinding.swap_references(activation.mapping, skip, activation.swaps)
     activation.sizes = rebinding.namespace_sizes()
-    activation.swaps.extend(rebinding.override_globals(overrides))
+    rebinding.override_globals(overrides, activation.swaps)
+    activation.watching = True
     audit.watch(backend.audit_watches())
-    _active = activation
-    return activation
 
 
 def _build_late(activation: Activation, name: str) -> ModuleType:
     """Build a shim on the first import of its host module (only `_posixsubprocess` today)."""
+    assert activation.backend is not None
     host = load_host_module(name)
     shim = build_posixsubprocess(activation.backend, host)
     activation.mapping.update(rebinding.replacement_map([(host, shim)]))
@@ -124,7 +148,14 @@ def deactivate() -> Settings | None:
     activation, _active = _active, None
     if activation is None:
         return None
-    audit.unwatch()
+    _undo(activation)
+    return activation.settings
+
+
+def _undo(activation: Activation) -> None:
+    """Undo whatever `activation` records as done, in the reverse order of installation."""
+    if activation.watching:
+        audit.unwatch()
     for name, module in activation.saved_modules.items():
         if module is None:
             sys.modules.pop(name, None)
@@ -135,13 +166,17 @@ def deactivate() -> Settings | None:
     rebinding.undo_swaps(activation.swaps)
     if activation.posix_patch is not None:
         activation.posix_patch.undo()
-    shims: list[object] = list(activation.modules.values())
-    # Modules imported (or changed) while active took shim objects: give them the host's.
     sizes = activation.sizes
-    changed = lambda namespace: sizes.get(id(namespace)) != len(namespace)  # noqa: E731
-    rebinding.swap_references(rebinding.reversed_map(activation.mapping), shims, cached=False, only=changed)
-    session = compat.end()
-    if session is not None and session.recorder is not None:
-        session.recorder.close()
-    activation.backend.close()
-    return activation.settings
+    if sizes is not None:
+        # Modules imported (or changed) while active took shim objects: give them the host's.
+        shims: list[object] = list(activation.modules.values())
+        changed = lambda namespace: sizes.get(id(namespace)) != len(namespace)  # noqa: E731
+        rebinding.swap_references(
+            rebinding.reversed_map(activation.mapping), shims, [], cached=False, only=changed
+        )  # fmt: skip
+    if activation.session_begun:
+        compat.end()
+    if activation.recorder is not None:
+        activation.recorder.close()
+    if activation.backend is not None:
+        activation.backend.close()

@@ -76,15 +76,15 @@ def _holding_keys(
 
 
 def swap_references(
-    mapping: dict[int, tuple[object, object]], skip: Sequence[object], *, cached: bool = True,
+    mapping: dict[int, tuple[object, object]], skip: Sequence[object], swaps: list[Swap], *, cached: bool = True,
     only: Callable[[dict[str, object]], bool] | None = None,
-) -> list[Swap]:  # fmt: skip
-    """Swap, in every module's globals, each object in `mapping` for its replacement.
+) -> None:  # fmt: skip
+    """Swap, in every module's globals, each object in `mapping` for its replacement; append each swap to `swaps`.
 
+    Each swap is recorded as it is made, so that a failure part-way leaves `swaps` able to undo what was done.
     `cached`: remember where the objects were held (worth it for host objects, which stay the same);
     `only`: look only at the namespaces it accepts.
     """
-    swaps: list[Swap] = []
     skip_ids = {id(module) for module in skip}
     wanted = mapping.keys()
     cache = _holders.setdefault(frozenset(wanted), {}) if cached else None
@@ -98,9 +98,8 @@ def swap_references(
             value = namespace.get(key)
             pair = mapping.get(id(value))
             if pair is not None and pair[0] is value:
-                namespace[key] = pair[1]
                 swaps.append((namespace, key, value, pair[1]))
-    return swaps
+                namespace[key] = pair[1]
 
 
 def namespace_sizes() -> dict[int, int]:
@@ -120,9 +119,9 @@ def reversed_map(mapping: dict[int, tuple[object, object]]) -> dict[int, tuple[o
     return {id(shim): (shim, host) for host, shim in mapping.values()}
 
 
-def override_globals(overrides: dict[tuple[str, str], object]) -> list[Swap]:
-    """Set module globals a backend needs changed ((module, name) -> value), for modules already imported."""
-    swaps: list[Swap] = []
+def override_globals(overrides: dict[tuple[str, str], object], swaps: list[Swap]) -> None:
+    """Set module globals a backend needs changed ((module, name) -> value), for modules already imported;
+    append each change to `swaps`."""
     for (module_name, name), value in overrides.items():
         module = sys.modules.get(module_name)
         if module is None or name not in vars(module):
@@ -130,4 +129,3 @@ def override_globals(overrides: dict[tuple[str, str], object]) -> list[Swap]:
         namespace = vars(module)
         swaps.append((namespace, name, namespace[name], value))
         namespace[name] = value
-    return swaps

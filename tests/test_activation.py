@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 import interpose
 import interpose.host as host  # interpose's own modules are never rebound: host.os is always the host's
+from interpose import activation as activation_module
+from interpose import audit, compat, rebinding
+from interpose.finder import ShimFinder
+from interpose.shims.posix import PosixPatch
 from tests.conftest import run_interposed, run_python
 
 
@@ -194,3 +200,80 @@ def test_os_module_functions_work_over_the_shims(tmp_path: Path) -> None:
     interposed = run_interposed(str(tmp_path / "w.py"), cwd=shim_dir)
     assert plain.returncode == 0 and interposed.returncode == 0, interposed.stderr
     assert interposed.stdout == plain.stdout
+
+
+# -- a step that fails undoes everything done before it -------------------------------------------------------------
+
+
+class Injected(Exception):
+    """The failure a test injects into one step of activation."""
+
+
+def _failing(real: Callable[..., object], after: bool) -> Callable[..., object]:
+    """`real`, failing before it runs or after it has made its changes."""
+
+    def step(*args: object, **kwargs: object) -> object:
+        if after:
+            real(*args, **kwargs)
+        raise Injected(real.__name__)
+
+    return step
+
+
+# (object, attribute) of each step of activate(), in the order activate() takes them
+_STEPS = {
+    "backend": (activation_module, "_make_backend"),
+    "recorder": (activation_module, "_make_recorder"),
+    "importlib override": (rebinding, "override_globals"),
+    "posix patch": (PosixPatch, "apply"),
+    "os module": (activation_module, "build_os"),
+    "session": (compat, "begin"),
+    "finder": (ShimFinder, "install_specs"),
+    "module swap": (rebinding, "replacement_map"),
+    "references": (rebinding, "swap_references"),
+    "sizes": (rebinding, "namespace_sizes"),
+    "audit": (audit, "watch"),
+}
+
+
+def _state() -> dict[str, object]:
+    """Everything activation changes, by identity: module globals holding os objects, sys.modules, meta_path,
+    posix's contents, importlib's os, and interpose's own session, audit watches and activation."""
+    import _frozen_importlib_external  # type: ignore[import-not-found,unused-ignore]
+    import posix
+
+    return {
+        "snapshot": _snapshot(),
+        "posix": {name: id(value) for name, value in vars(posix).items()},
+        "importlib os": id(_frozen_importlib_external._os),
+        "session": compat.current(),
+        "watched": dict(audit._watched),
+        "active": activation_module.active(),
+        "probe": (id(_probe.stat), id(_probe.os)),
+    }
+
+
+_probe = ModuleType("_interpose_rollback_probe")  # a module that imported `from os import stat` before activation
+exec("import os\nfrom os import stat", vars(_probe))
+
+
+@pytest.mark.parametrize("after", [False, True], ids=["raises", "raises after its changes"])
+@pytest.mark.parametrize("step", list(_STEPS))
+@pytest.mark.parametrize("backend", ["native", "java"])
+def test_a_failing_step_undoes_everything_and_propagates(
+    backend: str, step: str, after: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sys.modules[_probe.__name__] = _probe
+    monkeypatch.setitem(sys.modules, _probe.__name__, _probe)
+    with interpose.activated(backend=backend, log_level="OFF"):  # what activation imports lazily is imported
+        pass
+    before = _state()
+    owner, name = _STEPS[step]
+    monkeypatch.setattr(owner, name, _failing(getattr(owner, name), after))
+    with pytest.raises(Injected):
+        interpose.activate(backend=backend, log_level="OFF")
+    assert _state() == before
+    monkeypatch.undo()
+    with interpose.activated(backend=backend, log_level="OFF"):  # and activation works again
+        assert sys.modules["os"] is not host.os
+    assert sys.modules["os"] is host.os

@@ -45,7 +45,9 @@ def build_os(shim_posix: ModuleType, host_os: ModuleType, missing: dict[str, str
     try:
         exec(_os_code(host_os), module.__dict__)
     finally:
-        if saved is not None:
+        if saved is None:
+            sys.modules.pop("posix", None)
+        else:
             sys.modules["posix"] = saved
     for name in KEPT_FROM_HOST:
         if name in vars(host_os):

@@ -26,12 +26,22 @@ def build_module(name: str, namespace: dict[str, object], host_module: ModuleTyp
 
 
 class PosixPatch:
-    """The real posix module's contents, replaced by a backend's, and how to put them back."""
+    """The real posix module's contents, replaced by a backend's, and how to put them back.
 
-    def __init__(self, module: ModuleType, namespace: dict[str, object]) -> None:
+    The contents are saved before anything changes, so `undo` is right even after `apply` failed part-way.
+    """
+
+    def __init__(self, module: ModuleType) -> None:
         self.module = module
-        contents = vars(module)
-        self.saved = dict(contents)
+        self.saved = dict(vars(module))
+
+    def apply(self, backend: Backend, host_posix: ModuleType) -> None:
+        """Give the module the backend's namespace (built from the host snapshot `host_posix`)."""
+        namespace = backend.posix_namespace(host_posix)
+        missing = backend.absent()
+        if missing:
+            namespace["__getattr__"] = missing_attribute_hook("posix", missing)
+        contents = vars(self.module)
         for name in [name for name in contents if name not in namespace and not name.startswith("__")]:
             del contents[name]
         for name, value in namespace.items():
@@ -43,15 +53,6 @@ class PosixPatch:
         for name in [name for name in contents if name not in self.saved]:
             del contents[name]
         contents.update(self.saved)
-
-
-def patch_posix(backend: Backend, host_posix: ModuleType, real_posix: ModuleType) -> PosixPatch:
-    """Give the real posix module the backend's namespace (built from the host snapshot `host_posix`)."""
-    namespace = backend.posix_namespace(host_posix)
-    missing = backend.absent()
-    if missing:
-        namespace["__getattr__"] = missing_attribute_hook("posix", missing)
-    return PosixPatch(real_posix, namespace)
 
 
 def build_posixsubprocess(backend: Backend, host_module: ModuleType) -> ModuleType:
