@@ -2,7 +2,7 @@
 # Quick start, part 1: run examples/porting_demo.py under interpose's native backend with the warn policy (so that
 # one run lists every limitation, in this process and in the Python child it starts), read the events back with
 # `python -m interpose report`, then run it under enforce, where it fails as it would on GraalPy.
-EXTRAS=""
+EXTRAS="speedups"
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 LOG="$(mktemp -d)/events.jsonl"
 echo "== python -m interpose --policy=warn ... examples/porting_demo.py   (events: $LOG)"

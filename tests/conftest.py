@@ -46,6 +46,20 @@ def pytest_report_header(config: pytest.Config) -> str:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
     terminalreporter.write_line(f"hypothesis seed: {config.stash[_SEED_KEY]}")
 
+# `pytest -m "not slow"` is the edit loop.  A test that takes seconds says so with `@pytest.mark.slow` (or a module's
+# `pytestmark`); two kinds are marked here, whichever file they are in: child pytest sessions (the `pytester`
+# fixture: a fresh interpreter loading pytest and its plugins, seconds each) and the stateful searches below, which
+# run hundreds of generated programs against the real filesystem.
+SLOW_MODULES = ("tests/emulated/test_stateful.py", "tests/fs/test_fs_stateful.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "pytester" in fixtures or item.nodeid.split("::", 1)[0] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 # The plugin's tests run real pytest sessions in child processes (pytester's runpytest_subprocess);
 # pytest accepts pytest_plugins only in a top-level conftest.
 pytest_plugins = ["pytester"]

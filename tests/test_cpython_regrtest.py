@@ -10,6 +10,7 @@ import pytest
 from tests.regrtest_harness import FAST_MODULES, compare
 
 
+@pytest.mark.slow  # each runs a CPython test module three times in fresh interpreters
 @pytest.mark.parametrize("backend", ["native", "java"])
 @pytest.mark.parametrize("module", FAST_MODULES)
 def test_interposed_runs_keep_cpythons_passes(module: str, backend: str, tmp_path: Path) -> None:

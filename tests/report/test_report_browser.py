@@ -21,7 +21,10 @@ FLAGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1200,900",
 ]  # fmt: skip
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary (apt-get install -y chromium)")
+pytestmark = [
+    pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary (apt-get install -y chromium)"),
+    pytest.mark.slow,  # a headless browser
+]
 
 
 def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:

@@ -83,6 +83,7 @@ def lines(draw: st.DrawFn) -> bytes:
     return raw.replace(b"\n", b"")
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lines())
 def test_fast_path_equals_reference(raw: bytes) -> None:
@@ -91,6 +92,7 @@ def test_fast_path_equals_reference(raw: bytes) -> None:
         assert meaning(fast) == reference(raw)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(st.lists(lines(), max_size=6))
 def test_blocks_equal_lines(raws: list[bytes]) -> None:

@@ -31,7 +31,7 @@ from tests.report.test_report_parsing import lines
 from tests.report.test_report_writer import actions, write_with_the_real_writer
 
 built = pytest.mark.skipif(_speedups.lib is None, reason=f"accelerator not built: {_speedups.missing()}")
-def slow(examples: int) -> settings:
+def budget(examples: int) -> settings:
     return settings(max_examples=examples, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
@@ -65,8 +65,9 @@ def tweaked(draw: st.DrawFn) -> bytes:
     return bytes(raw)
 
 
+@pytest.mark.slow
 @built
-@slow(3000)
+@budget(3000)
 @given(lines() | tweaked())
 def test_c_takes_a_line_exactly_when_the_fast_path_does_and_cuts_the_same_groups(raw: bytes) -> None:
     scanner = _speedups.Scanner(by_test=True, by_run=True, since=b"", until=b"\xff")
@@ -147,8 +148,9 @@ def count_lines(block: bytes) -> int:
     return block.count(b"\n") + (not block.endswith(b"\n"))
 
 
+@pytest.mark.slow
 @built
-@slow(300)
+@budget(300)
 @given(mixed_blocks(), filters, st.sampled_from(VIEWS), st.booleans())
 def test_both_paths_give_the_same_report(blocks: list[bytes], chosen: dict[str, Any], group_by: tuple[str, ...],
                                          peek: bool) -> None:  # fmt: skip
@@ -165,7 +167,7 @@ def test_both_paths_give_the_same_report(blocks: list[bytes], chosen: dict[str, 
 
 
 @built
-@slow(60)
+@budget(60)
 @given(actions, filters, st.sampled_from(VIEWS))
 def test_both_paths_agree_on_the_real_writers_logs(
     tmp_path: Path, steps: list[tuple[Any, ...]], chosen: dict[str, Any], group_by: tuple[str, ...]
@@ -205,8 +207,9 @@ def hostile(draw: st.DrawFn) -> bytes:
     return draw(st.sampled_from([cut, cut + b"\n", b"\n" + cut])) + draw(st.binary(max_size=6) | st.just(b'"'))
 
 
+@pytest.mark.slow
 @built
-@slow(1500)
+@budget(1500)
 @given(hostile() | st.binary(max_size=300) | lines())
 def test_the_scanner_never_reads_outside_its_block(data: bytes) -> None:
     assert len(data) <= 4096
@@ -242,6 +245,7 @@ def test_a_missing_accelerator_is_said_once(logs: Path, monkeypatch: pytest.Monk
     assert "accelerator" not in err.getvalue()
 
 
+@pytest.mark.slow
 @built
 def test_every_one_byte_edit_is_taken_exactly_when_the_fast_path_takes_it() -> None:
     """Exhaustive where random edits are thin: each shape, each position, each meaningful byte inserted,
