@@ -23,6 +23,8 @@ PROJECT = Path(__file__).parent / "projects" / "own_names"
 PROBE = textwrap.dedent(
     """
     import os, subprocess, sys, warnings
+    # regrtest's clear_caches: hasattr on every module while iterating; the first event may be hit right here
+    missing = [m for m in sys.modules.values() if hasattr(m, "fork") and hasattr(m, "__no_such_attribute__")]
     if hasattr(os, "fork"):  # an event under enforce; under warn fork exists and calling it is the event
         pid = os.fork()
         if pid == 0:
@@ -32,7 +34,7 @@ PROBE = textwrap.dedent(
         subprocess.run([sys.executable, "-c", "pass"], preexec_fn=lambda: None, check=True)
     except RuntimeError:  # GraalPy refuses preexec_fn
         pass
-    missing = [m for m in sys.modules.values() if hasattr(m, "__no_such_attribute__")]  # regrtest's clear_caches
+    missing += [m for m in sys.modules.values() if hasattr(m, "__no_such_attribute__")]
     state = {
         "modules": sorted(sys.modules),
         "filters": [repr(f) for f in warnings.filters],
