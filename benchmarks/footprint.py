@@ -8,7 +8,9 @@ shutil, pathlib and tempfile, native and java backends), modules loaded and
 peak RSS of that hello-world, `subprocess.run(['true'])` under native, and text
 `readline` under java over the host filesystem.  Targets (issue 7): start-up
 1.5x native and 1.8x java, hello-world 1.3x, at most +10 modules and +2 MiB,
-subprocess.run 1.1x, java readline 1.3x.
+subprocess.run 1.1x, java readline 1.3x.  The row `python -m <empty module>` is
+the floor of any `python -m`: the interpreter imports runpy (and with it
+importlib.util, contextlib, collections, functools) before the module runs.
 
 interpose is byte-compiled first, as a wheel install is (`--no-compile` measures
 a tree without `.pyc` files, as an editable install under
@@ -31,6 +33,12 @@ from _timing import compile_package, interleaved_medians, print_ratio  # noqa: E
 HELLO = """\
 import os, subprocess, shutil, pathlib, tempfile, sys
 print("hello world", len(sys.modules), sum(name.startswith("interpose") for name in sys.modules))
+"""
+# Appended for the footprint runs only: the peak RSS of this process image (VmHWM; the rusage maximum would also
+# count the benchmark's own pages, which a forked child shares until it executes Python).
+PEAK = """\
+with open("/proc/self/status") as status:
+    print(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
 """
 
 SPAWN = """\
@@ -56,8 +64,8 @@ print(time.perf_counter() - started)
 class Child:
     """One run of a child Python: its CPU time, peak RSS and standard output."""
 
-    def __init__(self, command: list[str], env: dict[str, str]) -> None:
-        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    def __init__(self, command: list[str], env: dict[str, str], cwd: str | None = None) -> None:
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         out, err = process.stdout.read(), process.stderr.read()  # type: ignore[union-attr]
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -65,7 +73,6 @@ class Child:
         if process.returncode != 0:
             raise RuntimeError(f"{command} failed ({process.returncode}): {err.decode()}")
         self.cpu = usage.ru_utime + usage.ru_stime
-        self.peak_rss_kib = usage.ru_maxrss
         self.out = out.decode()
 
 
@@ -84,14 +91,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         hello = os.path.join(tmp, "hello.py")
         Path(hello).write_text(HELLO)
+        measured_hello = os.path.join(tmp, "hello_peak.py")
+        Path(measured_hello).write_text(HELLO + PEAK)
+        Path(tmp, "_empty_module.py").write_text("")
         text = os.path.join(tmp, "lines.txt")
         Path(text).write_text("".join(f"line {n:07d} of the benchmark text\n" for n in range(32768)), "utf-8")
 
-        def cpu_ms(command: list[str]) -> float:
-            return Child(command, env).cpu * 1e3
+        def cpu_ms(command: list[str], cwd: str | None = None) -> float:
+            return Child(command, env, cwd).cpu * 1e3
 
         startup = interleaved_medians(
             {"python -c pass": lambda: cpu_ms([*plain, "-c", "pass"]),
+             "python -m <empty module> (floor)": lambda: cpu_ms([*plain, "-m", "_empty_module"], cwd=tmp),
              "-m interpose (native) -c pass": lambda: cpu_ms([*native, "-c", "pass"]),
              "-m interpose (java) -c pass": lambda: cpu_ms([*java, "-c", "pass"])},
             args.rounds,
@@ -110,9 +121,9 @@ def main() -> None:
         print("\nhello-world footprint (modules in sys.modules at exit; peak RSS, median)")
         footprint: dict[str, tuple[int, int, float]] = {}
         for name, command in (("plain", plain), ("native", native), ("java", java)):
-            runs = [Child([*command, hello], env) for _ in range(5)]
-            _, modules, own = runs[0].out.split()[-3:]
-            rss = sorted(run.peak_rss_kib for run in runs)[len(runs) // 2] / 1024
+            runs = [Child([*command, measured_hello], env).out.split() for _ in range(5)]
+            modules, own = runs[0][-3:-1]
+            rss = sorted(int(run[-1]) for run in runs)[len(runs) // 2] / 1024
             footprint[name] = (int(modules), int(own), rss)
         base_modules, _, base_rss = footprint["plain"]
         for name, (modules, own, rss) in footprint.items():
@@ -125,14 +136,14 @@ def main() -> None:
         spawn = interleaved_medians(
             {"plain CPython": lambda: float(Child([*plain, "-c", SPAWN, "100"], env).out) * 1e1,
              "interposed, native backend": lambda: float(Child([*native, "-c", SPAWN, "100"], env).out) * 1e1},
-            max(5, args.rounds // 3),
+            max(7, args.rounds // 2),
         )  # fmt: skip
         print_ratio("subprocess.run(['true']) (median per call)", spawn, "plain CPython", "ms", "native at most 1.1x")
         readline = interleaved_medians(
             {"plain CPython": lambda: float(Child([*plain, "-c", READLINE, text], env).out) * 1e3 / 3,
              "interposed, java backend over host": lambda: float(Child([*java, "-c", READLINE, text], env).out)
              * 1e3 / 3},
-            max(5, args.rounds // 3),
+            max(7, args.rounds // 2),
         )  # fmt: skip
         print_ratio("text readline over 1 MiB, open(path) (median per file)", readline, "plain CPython", "ms",
                     "java at most 1.3x")  # fmt: skip

@@ -9,7 +9,8 @@ start-up does not pay for it), and imports that go around `sys.modules`
 
 from __future__ import annotations
 
-from importlib.machinery import ModuleSpec
+# importlib.machinery's ModuleSpec, without importing importlib (a script's start-up does not load it).
+from _frozen_importlib import ModuleSpec
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -9,7 +9,6 @@ logs each call), and `fork_exec` refuses `preexec_fn` and drops credentials.
 from __future__ import annotations
 
 from interpose.backends.base import MISSING_FUNCTIONS, Backend
-from interpose.backends.fork_exec import limited_fork_exec
 from interpose.compat import ENFORCE
 
 TYPE_CHECKING = False
@@ -27,6 +26,8 @@ class NativeBackend(Backend):
         return namespace
 
     def posixsubprocess_namespace(self, host_module: ModuleType) -> dict[str, object]:
+        from interpose.backends.fork_exec import limited_fork_exec  # on the first import of subprocess, not before
+
         namespace = dict(vars(host_module))
         namespace["fork_exec"] = limited_fork_exec(host_module.fork_exec)
         return namespace
