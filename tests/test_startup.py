@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import read_events, run_interposed, run_python
 
 STATE = (
@@ -72,3 +74,18 @@ def test_nested_command_line_replaces_the_start_up_activation(tmp_path: Path) ->
         "--policy=enforce", "-c", STATE, env={"INTERPOSE_BACKEND": "native", "INTERPOSE_POLICY": "warn"}
     )
     assert result.stdout.split()[:2] == ["('native',", "'enforce')"]
+
+
+@pytest.mark.parametrize("backend", ["native", "java"])
+def test_activation_that_fails_part_way_leaves_a_plain_interpreter(tmp_path: Path, backend: str) -> None:
+    """The log file cannot be opened after the backend is built: everything is undone, the program runs plain."""
+    probe = (
+        "import os, sys, interpose.compat as c; os.write(1, b'fd 1 works\\n');"
+        "shim = lambda x: type(x).__name__ == 'ShimFinder';"
+        "print(shim(os.__spec__.loader), any(map(shim, sys.meta_path)), c.current(), hasattr(os, 'fork'))"
+    )
+    missing = tmp_path / "no such directory" / "events.jsonl"
+    result = run_python("-c", probe, env={"INTERPOSE_BACKEND": backend, "INTERPOSE_LOG_FILE": str(missing)})
+    assert result.returncode == 0
+    assert result.stderr == f"interpose: not activated: [Errno 2] No such file or directory: '{missing}'\n"
+    assert result.stdout.splitlines() == ["fd 1 works", "False False None True"]
