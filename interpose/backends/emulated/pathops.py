@@ -137,18 +137,25 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
                 raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
 
     def stat(path: object, *, dir_fd: object = None, follow_symlinks: bool = True) -> os.stat_result:
-        return _stat("stat", path, dir_fd, follow_symlinks)
-
-    def lstat(path: object, *, dir_fd: object = None) -> os.stat_result:
-        return _stat("lstat", path, dir_fd, False)
-
-    def _stat(function: str, path: object, dir_fd: object, follow_symlinks: bool) -> os.stat_result:
         if type(path) is str and dir_fd is None and path[-1:] not in ("/", ".", "") and "\x00" not in path:
+            # the short path, the hottest of all: a plain str, absolute or against the cwd, no directory form
             full = path if path[:1] == "/" and "//" not in path and "/." not in path else process.absolute(path)
             try:
                 return process.fs.stat(full, follow_symlinks)
             except OSError as e:
                 raise refiled(e, path) from None
+        return _stat("stat", path, dir_fd, follow_symlinks)
+
+    def lstat(path: object, *, dir_fd: object = None) -> os.stat_result:
+        if type(path) is str and dir_fd is None and path[-1:] not in ("/", ".", "") and "\x00" not in path:
+            full = path if path[:1] == "/" and "//" not in path and "/." not in path else process.absolute(path)
+            try:
+                return process.fs.stat(full, False)
+            except OSError as e:
+                raise refiled(e, path) from None
+        return _stat("lstat", path, dir_fd, False)
+
+    def _stat(function: str, path: object, dir_fd: object, follow_symlinks: bool) -> os.stat_result:
         arg = path_arg(function, path, allow_fd=function == "stat")
         if arg.fd is not None:
             if dir_fd is not None:
