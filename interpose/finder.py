@@ -55,8 +55,8 @@ class ShimFinder:
 
 def load_host_module(name: str) -> ModuleType:
     """The host's module `name`, loaded from its own file without going through sys.modules or this finder."""
-    from importlib.machinery import PathFinder
-    from importlib.util import module_from_spec
+    from _frozen_importlib import module_from_spec  # importlib.util's and importlib.machinery's, without
+    from _frozen_importlib_external import PathFinder  # importing them into a program that did not
 
     spec = PathFinder.find_spec(name)
     if spec is None or spec.loader is None:

@@ -16,7 +16,12 @@ from __future__ import annotations
 
 import os as _os
 import posix as _posix
-from types import ModuleType
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import ModuleType
+else:
+    ModuleType = type(_os)  # types.ModuleType, without importing `types` into a program that would not
 
 os = _os
 posix_module = _posix

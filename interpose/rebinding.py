@@ -9,7 +9,8 @@ that deactivation puts back exactly the object that was there.
 from __future__ import annotations
 
 import sys
-from types import ModuleType
+
+from interpose.host import ModuleType
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

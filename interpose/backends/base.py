@@ -7,9 +7,11 @@ is).  The shims turn those namespaces into modules; they hold no state.
 
 from __future__ import annotations
 
-from types import ModuleType
-
 from interpose.audit import Watch, missing_function
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import ModuleType
 
 # Functions GraalPy does not define on either backend, and the limitation an access to each one hits.
 MISSING_FUNCTIONS = {"fork": "process.fork", "forkpty": "process.forkpty"}

@@ -9,8 +9,8 @@ mappings and the PathLike ABC are the host's own.
 from __future__ import annotations
 
 import sys
-from types import ModuleType
 
+from interpose.host import ModuleType
 from interpose.shims.missing import missing_attribute_hook
 
 TYPE_CHECKING = False

@@ -8,8 +8,7 @@ keep their reference.  `_posixsubprocess` is a new module.
 
 from __future__ import annotations
 
-from types import ModuleType
-
+from interpose.host import ModuleType
 from interpose.shims.missing import missing_attribute_hook
 
 TYPE_CHECKING = False
