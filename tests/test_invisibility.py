@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from interpose.events import ACTIVATION_MODULES
+from interpose.events import ACTIVATION_MODULES, EMULATED_BACKEND_MODULES
 from tests.conftest import read_events, run_interposed, run_python
 
 PROJECT = Path(__file__).parent / "projects" / "own_names"
@@ -90,7 +90,8 @@ def test_the_program_sees_what_plain_python_shows_it(
     assert "process.fork" in hit and "subprocess.preexec_fn" in hit, hit  # the probe did reach interpose
     assert not set(map(str, plain["modules"])) - set(map(str, interposed["modules"]))
     own, extra = own_and_extra(plain, interposed)
-    assert extra <= ACTIVATION_MODULES | dash_m_modules, extra - dash_m_modules
+    allowed = ACTIVATION_MODULES | dash_m_modules | (EMULATED_BACKEND_MODULES if backend == "java" else frozenset())
+    assert extra <= allowed, extra - allowed
     assert own and "interpose.events.recorder" in own
     for field in ("filters", "path", "missing"):
         assert interposed[field] == plain[field], field
@@ -111,6 +112,17 @@ def test_the_start_up_route_adds_only_the_named_modules(tmp_path: Path) -> None:
 def own_test_events(log: Path) -> list[object]:
     """The `test` field of the events hit by the project's check_app.py."""
     return [event.get("test") for event in read_events(log) if "check_app.py" in str(event["callsite"])]
+
+
+@pytest.mark.parametrize("backend", ["native", "java"])
+def test_a_program_that_imports_nothing_finds_only_the_named_modules(backend: str) -> None:
+    """The smallest program, through the `.pth` line: the named sets are all an activation costs it."""
+    probe = "import sys; print(*sys.modules)"
+    plain = set(run_python("-c", probe).stdout.split())
+    result = run_python("-c", probe, env={"INTERPOSE_BACKEND": backend})
+    assert "interpose.activation" in result.stdout.split(), result.stderr
+    extra = {name for name in set(result.stdout.split()) - plain if not name.startswith("interpose")}
+    assert extra <= ACTIVATION_MODULES | (EMULATED_BACKEND_MODULES if backend == "java" else frozenset())
 
 
 @pytest.fixture

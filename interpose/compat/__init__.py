@@ -3,6 +3,9 @@
 `hit(id, function)` looks the limitation up in the catalog, hands it to the
 recorder of the active activation (with the application's call site) when its
 level is logged, and tells the caller whether to enforce GraalPy's behaviour.
+Everything a hit needs is imported with this module, never on the first hit: a
+program may hit its first limitation while iterating `sys.modules`, or at
+shutdown (docs/events.md, "No trace in the program").
 """
 
 from __future__ import annotations

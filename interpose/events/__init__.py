@@ -12,7 +12,14 @@ from interpose.events.levels import parse_level
 from interpose.events.recorder import Recorder
 from interpose.events.sink import AppendOnlyFile, StandardError
 
-__all__ = ["ACTIVATION_MODULES", "EVENT_MODULES", "Recorder", "make_recorder", "parse_level"]
+__all__ = [
+    "ACTIVATION_MODULES",
+    "EMULATED_BACKEND_MODULES",
+    "EVENT_MODULES",
+    "Recorder",
+    "make_recorder",
+    "parse_level",
+]
 
 
 TEST_VARIABLE = "INTERPOSE_TEST"
@@ -22,13 +29,16 @@ FORWARD_VARIABLE = "INTERPOSE_LOG_FORWARD"
 EVENT_MODULES: frozenset[str] = frozenset()
 
 #: Modules outside `interpose.*` that an activation may add to what the program would load by itself: the C
-#: module `atexit` (totals written at exit), and what interpose's own import machinery needs today
-#: (`__future__` for annotations, `types`, `importlib.machinery` and `importlib.util` with their package and
-#: `warnings`).  The command line (`python -m interpose`) adds what `python -m` itself loads (`runpy` and its
-#: imports).
-ACTIVATION_MODULES: frozenset[str] = frozenset(
-    {"atexit", "__future__", "types", "warnings", "importlib", "importlib._abc", "importlib._bootstrap",
-     "importlib._bootstrap_external", "importlib.machinery", "importlib.util"}
+#: module `atexit` (totals written at exit) and `__future__` (interpose's modules use its annotations).  The
+#: command line (`python -m interpose`) also loads what `python -m` itself loads (`runpy` and its imports).
+ACTIVATION_MODULES: frozenset[str] = frozenset({"atexit", "__future__"})
+
+#: What the emulated (java) backend loads on top today, to be brought down to nothing: its process, fd table and
+#: filesystems are built at activation with stdlib modules a program that imports nothing would not load.
+EMULATED_BACKEND_MODULES: frozenset[str] = frozenset(
+    {"_collections", "_functools", "_operator", "_posixsubprocess", "collections", "contextlib", "enum", "errno",
+     "functools", "importlib", "importlib._bootstrap", "importlib._bootstrap_external", "itertools", "keyword",
+     "operator", "reprlib", "signal", "types", "warnings"}
 )  # fmt: skip
 
 
