@@ -20,14 +20,20 @@ from interpose.report.reading import read_inputs
 from tests.report.test_report_aggregate import VIEWS, recount
 
 LIMITATIONS = {"process.fork": "INFO", "fs.chmod": "FINE", "stat.ino": "FINER"}
-SITES = [("/w/src/app/m.py", 3, "f"), ("/w/lib/python3.11/site-packages/x/y.py", 9, "g"), None]
+SITES = [
+    ("/w/src/app/m.py", 3, "f"),
+    ("/w/lib/python3.11/site-packages/x/y.py", 9, "g"),
+    None,
+    ('/w/caf\u00e9\u2028"q"/\udcff.py', 5, "h\x7f"),
+]  # escapes: the writer writes ASCII only
 TESTS = [None, "t.py::a", "t.py::b"]
 
 #: (process, limitation, site, test) hits, and now and then a mid-run flush of that process (as the plugin does)
 actions = st.lists(
     st.one_of(
-        st.tuples(st.integers(0, 2), st.sampled_from(list(LIMITATIONS)), st.sampled_from(SITES),
-                  st.sampled_from(TESTS)),  # fmt: skip
+        st.tuples(
+            st.integers(0, 2), st.sampled_from(list(LIMITATIONS)), st.sampled_from(SITES), st.sampled_from(TESTS)
+        ),  # fmt: skip
         st.tuples(st.integers(0, 2)),
     ),
     max_size=60,
@@ -90,6 +96,7 @@ def test_totals_are_the_true_hit_counts_in_every_view(tmp_path: Path, steps: lis
     path.unlink(missing_ok=True)
     truth = write_with_the_real_writer(path, steps)
     lines = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    assert not path.exists() or path.read_bytes().isascii()
     for group_by in VIEWS:
         aggregator = Aggregator(Filters(), views=group_by)
         read_inputs([str(path)], aggregator.feed)
@@ -111,4 +118,3 @@ def test_a_file_named_twice_is_read_once_with_a_warning(tmp_path: Path, capsys: 
     out, err = capsys.readouterr()
     assert json.loads(out)["totals"]["events"] == sum(truth.values()) == 3
     assert err.count("same file as") == 2 and "read once" in err
-
