@@ -127,6 +127,8 @@ class MemoryHandle(FileHandle):
         node = self.node
         if not self._writable or not isinstance(node, File):
             raise err(E.EBADF)
+        if not data:
+            return 0  # as Linux: nothing written, so no hole, no new size and no new mtime (and no copy-up)
         buf = self._fs._data(node)
         if offset > len(buf):
             buf.extend(bytes(offset - len(buf)))

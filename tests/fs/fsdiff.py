@@ -97,6 +97,15 @@ class Target:
     def listdir(self, path: str) -> Any:
         return sorted(self.fs.listdir(self.p(path)))
 
+    def scandir(self, path: str) -> Any:
+        """Names and types as listed; a type or inode given (not 0) must be what lstat says."""
+        entries = self.fs.scandir(self.p(path))
+        base = self.p(path).rstrip("/")
+        for name, kind, ino in entries:
+            st = self.fs.stat(f"{base}/{name}", follow_symlinks=False)
+            assert kind in (0, S.S_IFMT(st.st_mode)) and ino in (0, st.st_ino), (self.name, name, kind, ino)
+        return sorted((name, kind) for name, kind, _ in entries)
+
     def access(self, path: str, mode: int) -> Any:
         return self.fs.access(self.p(path), mode)
 
@@ -104,6 +113,11 @@ class Target:
         with self.fs.open(self.p(path), flags, mode) as h:
             n = h.append(data) if flags & os.O_APPEND else h.pwrite(data, 0)
             return n, h.size(), h.is_directory
+
+    def write_at(self, path: str, data: bytes, offset: int) -> Any:
+        """A positional write into an existing file: what it returns and the size after."""
+        with self.fs.open(self.p(path), os.O_WRONLY, 0o644) as h:
+            return h.pwrite(data, offset), h.size(), self.fs.stat(self.p(path)).st_size
 
     def read(self, path: str, flags: int = os.O_RDONLY) -> Any:
         with self.fs.open(self.p(path), flags, 0o644) as h:

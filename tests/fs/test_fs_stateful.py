@@ -85,6 +85,14 @@ class ProvidersAgree(RuleBasedStateMachine):
     def write(self, path: str, data: bytes, flags: int, mode: int) -> None:
         self.do("write", path, data, flags, mode)
 
+    @rule(path=paths, data=st.binary(max_size=5), offset=st.integers(0, 40))
+    def write_at(self, path: str, data: bytes, offset: int) -> None:
+        self.do("write_at", path, data, offset)
+
+    @rule(path=paths)
+    def scandir(self, path: str) -> None:
+        self.do("scandir", path)
+
     @rule(path=paths)
     def read(self, path: str) -> None:
         self.do("read", path)
