@@ -1,11 +1,14 @@
 """`interpose_fs`: one test on the emulated backend over a fresh in-memory filesystem.
 
 The fixture activates the `java` backend for its test only and deactivates it
-at teardown, so the next test sees the real `os`.  Its events go to a JSON-lines
-file (the session's under `--interpose`, else one temporary file per pytest run)
-tagged with the test id, which is how `events()` finds them and how the
-terminal summary lists them.  Whole-session interposition is handled here too:
-a `native` one is swapped out for the test and back (the native backend holds no
+at teardown, so the next test sees the real `os`.  The backend itself (its shim
+functions, built once) is kept for the session in pytest's config stash: each
+test gives it a fresh process over its own provider object (fds, cwd, umask
+anew), which keeps activation cheap.  Its events go to a JSON-lines file (the
+session's under `--interpose`, else one temporary file per pytest run) tagged
+with the test id, which is how `events()` finds them and how the terminal
+summary lists them.  Whole-session interposition is handled here too: a
+`native` one is swapped out for the test and back (the native backend holds no
 process state), a `java` one is refused, since swapping it out would close the
 files the session opened through it.
 """
@@ -16,7 +19,7 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -25,20 +28,26 @@ from interpose.host import os
 from interpose.pytest_plugin.mapped import MappedFileSystem
 from interpose.settings import Settings
 
-#: The provider the next activation takes (the `--fs package.module:factory` route).
-_pending: MappedFileSystem | None = None
+if TYPE_CHECKING:
+    from interpose.backends.emulated import EmulatedBackend
+
 #: The node id of the test running under the fixture, if any.
 active_test: str | None = None
-PROVIDER_SPEC = f"{__name__}:take_provider"
+#: The session's java backends, one per policy, kept in `config.stash`.
+_BACKENDS = pytest.StashKey[dict[str, "EmulatedBackend"]]()
 
 
-def take_provider() -> MappedFileSystem:
-    """The `fs` factory named in the fixture's settings: hands over the provider it prepared."""
-    global _pending
-    provider, _pending = _pending, None
-    if provider is None:
-        raise RuntimeError("interpose_fs: no filesystem prepared (this factory is the fixture's own)")
-    return provider
+def session_backend(config: pytest.Config, policy: str, provider: MappedFileSystem) -> EmulatedBackend:
+    """The session's java backend for `policy`, with a fresh process over `provider` (built on first use)."""
+    from interpose.backends.emulated import EmulatedBackend
+
+    backends = config.stash.setdefault(_BACKENDS, {})
+    backend = backends.get(policy)
+    if backend is None:
+        backend = backends[policy] = EmulatedBackend(policy, provider)
+    else:
+        backend.reset(provider)
+    return backend
 
 
 def utc_now() -> str:
@@ -130,7 +139,7 @@ def read_test_events(log_file: str, test: str, since: str) -> list[dict[str, Any
 
 def interposed_fs(request: pytest.FixtureRequest, log_file: str) -> Iterator[InterposeFS]:
     """Activate the java backend over a fresh MappedFileSystem for one test; put everything back after it."""
-    global _pending, active_test
+    global active_test
     suspended = _suspend_session()
     provider = MappedFileSystem()
     if "tmp_path" in request.fixturenames:  # made on the host by pytest first, then mirrored, empty, in memory
@@ -138,11 +147,10 @@ def interposed_fs(request: pytest.FixtureRequest, log_file: str) -> Iterator[Int
     policy, level = ("enforce", "INFO") if suspended is None else (suspended.policy, suspended.log_level)
     test = request.node.nodeid
     since = utc_now()
-    _pending = provider
     try:
-        activation.activate(Settings("java", policy, level, log_file, PROVIDER_SPEC))
+        backend = session_backend(request.config, policy, provider)
+        activation.activate(Settings("java", policy, level, log_file, provider), backend)
     except BaseException:
-        _pending = None
         _resume(suspended)
         raise
     try:
