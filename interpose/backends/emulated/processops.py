@@ -8,7 +8,8 @@ effective ids are not available; `exec*` and `system` run from the emulated cwd.
 
 from __future__ import annotations
 
-import signal
+# The C module, loaded with the interpreter: `signal` would import enum into the program.
+from _signal import SIGKILL, SIGTERM  # type: ignore[import-not-found]
 
 from interpose.backends.emulated.arguments import path_arg
 from interpose.backends.emulated.fileops import unsupported
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 GROUP_FUNCTIONS = ("getppid", "getpgid", "setpgid", "getpgrp", "getsid", "setsid", "killpg")
 # Functions GraalPy deletes from posix on the java backend.
 MISSING = {"geteuid": "process.effective_ids", "getegid": "process.effective_ids"}
-_KILL_SIGNALS = (signal.SIGKILL, signal.SIGTERM, 0)
+_KILL_SIGNALS = (SIGKILL, SIGTERM, 0)
 
 
 def limited_host_function(name: str, limitation: str) -> Callable[..., object]:
