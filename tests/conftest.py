@@ -48,15 +48,20 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
 
 # `pytest -m "not slow"` is the edit loop.  A test that takes seconds says so with `@pytest.mark.slow` (or a module's
 # `pytestmark`); two kinds are marked here, whichever file they are in: child pytest sessions (the `pytester`
-# fixture: a fresh interpreter loading pytest and its plugins, seconds each) and the stateful searches below, which
-# run hundreds of generated programs against the real filesystem.
+# fixture, and the tests named below: a fresh interpreter loading pytest and its plugins, seconds each) and the
+# stateful searches, which run hundreds of generated programs against the real filesystem.
 SLOW_MODULES = ("tests/emulated/test_stateful.py", "tests/fs/test_fs_stateful.py")
+CHILD_PYTEST_SESSIONS = (
+    "tests/test_invisibility.py::test_a_project_imports_its_own_modules_under_the_pytest_plugin",
+    "tests/test_invisibility.py::test_pytest_does_not_notice_interpose_under_filterwarnings_error",
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
-        if "pytester" in fixtures or item.nodeid.split("::", 1)[0] in SLOW_MODULES:
+        test = item.nodeid.split("[", 1)[0]
+        if "pytester" in fixtures or test.split("::", 1)[0] in SLOW_MODULES or test in CHILD_PYTEST_SESSIONS:
             item.add_marker(pytest.mark.slow)
 
 
