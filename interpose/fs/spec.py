@@ -10,8 +10,6 @@ prefixes above names a user's factory, called with no arguments.
 
 from __future__ import annotations
 
-import importlib
-
 from interpose.fs.base import FileSystem
 
 
@@ -83,6 +81,8 @@ def parse_spec(spec: str) -> FileSystem:
 def _factory(spec: str, module_name: str, attr: str) -> FileSystem:
     """A user's provider: ``module:factory``, the factory called with no arguments."""
     try:
+        import importlib  # only for a provider of the program's own: not imported into every program
+
         module = importlib.import_module(module_name)
     except ImportError as e:
         raise ValueError(f"--fs {spec!r}: cannot import {module_name!r}: {e}") from e
