@@ -62,9 +62,7 @@ class DirEntry(metaclass=_DirEntryType):
         self.path = path
         self._kind = kind
         self._ino = ino
-        self._listing = listing
-        self._lstat: os.stat_result | None = None
-        self._stat: os.stat_result | None = None
+        self._listing = listing  # `_lstat` and `_stat` stay unset until asked: one store less per entry each
 
     def __fspath__(self) -> str | bytes:
         return self.path
@@ -74,14 +72,19 @@ class DirEntry(metaclass=_DirEntryType):
 
     def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
         if not follow_symlinks:
-            if self._lstat is None:
-                self._lstat = self._call(False)
-            return self._lstat
-        if self._stat is None:
-            if self._kind == _S_IFLNK or (not self._kind and st.S_ISLNK(self.stat(follow_symlinks=False).st_mode)):
-                self._stat = self._call(True)
-            else:
-                self._stat = self.stat(follow_symlinks=False)
+            try:
+                return self._lstat
+            except AttributeError:
+                self._lstat: os.stat_result = self._call(False)
+                return self._lstat
+        try:
+            return self._stat
+        except AttributeError:
+            pass
+        if self._kind == _S_IFLNK or (not self._kind and st.S_ISLNK(self.stat(follow_symlinks=False).st_mode)):
+            self._stat: os.stat_result = self._call(True)
+        else:
+            self._stat = self.stat(follow_symlinks=False)
         return self._stat
 
     def _call(self, follow: bool) -> os.stat_result:

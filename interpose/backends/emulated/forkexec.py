@@ -45,7 +45,7 @@ def build(process: EmulatedProcess) -> tuple[Callable[..., int], Callable[[list[
     """The shim _posixsubprocess's fork_exec over `process`, and os.system's way of running a shell."""
     import _posixsubprocess
 
-    host_fork_exec: Callable[..., int] = _posixsubprocess.fork_exec  # the host's: the backend is built before activation
+    host_fork_exec: Callable[..., int] = _posixsubprocess.fork_exec  # the host's: built before activation
     description = process.description
 
     def fork_exec(*args: object) -> int:
