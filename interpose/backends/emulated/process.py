@@ -13,6 +13,7 @@ components removed and `..` kept for the provider to resolve physically.
 from __future__ import annotations
 
 import errno
+import sys
 
 from interpose.backends.emulated.arguments import dir_fd_arg, fd_arg
 from interpose.backends.emulated.fdtable import FdTable, bad_fd
@@ -111,13 +112,13 @@ class EmulatedProcess:
 def initial_cwd(fs: FileSystem) -> str:
     """The host's cwd where the provider shows the host's paths; `/` where it has a tree of its own."""
     from interpose.fs.host import HostFileSystem
-    from interpose.fs.overlay import OverlayFileSystem
-    from interpose.fs.readonly import ReadOnlyFileSystem
 
     inner = fs
-    while isinstance(inner, ReadOnlyFileSystem):
-        inner = inner.inner
-    if isinstance(inner, HostFileSystem) or (isinstance(inner, OverlayFileSystem) and _lower_is_host(inner)):
+    while isinstance(inner, _provider_class("readonly", "ReadOnlyFileSystem")):
+        inner = inner.inner  # type: ignore[attr-defined]
+    if isinstance(inner, HostFileSystem) or (
+        isinstance(inner, _provider_class("overlay", "OverlayFileSystem")) and _lower_is_host(inner)
+    ):
         cwd = os.getcwd()
         try:
             fs.stat(cwd)
@@ -125,6 +126,13 @@ def initial_cwd(fs: FileSystem) -> str:
             return "/"
         return cwd
     return "/"
+
+
+def _provider_class(module: str, name: str) -> type | tuple[()]:
+    """The provider class, if its module is loaded: no object is of a class never loaded (and importing the overlay
+    here would load the overlay, memory and readonly providers into every program on this backend)."""
+    loaded = sys.modules.get(f"interpose.fs.{module}")
+    return () if loaded is None else getattr(loaded, name)
 
 
 def _lower_is_host(overlay: object) -> bool:
