@@ -5,8 +5,7 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,12 +17,6 @@ def compile_package() -> None:
         [sys.executable, "-m", "compileall", "-q", *(str(ROOT / p) for p in ("interpose",))],
         check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
-
-
-def wall_time(command: Sequence[str], env: dict[str, str] | None = None) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
 
 
 def interleaved_medians(candidates: dict[str, Callable[[], float]], rounds: int) -> dict[str, float]:

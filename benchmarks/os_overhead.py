@@ -1,10 +1,10 @@
-"""Start-up and an os-heavy workload, interposed against plain CPython, side by side in one run.
+"""An os-heavy workload, interposed against plain CPython, side by side in one run.
 
     python benchmarks/os_overhead.py [--rounds 15]
 
-Targets: `python -m interpose -c pass` at most 2.0x `python -c pass`; the
-os-heavy workload under the native backend at most 1.05x plain CPython, and
-under the java backend over the host provider at most 2x.
+Targets: the workload under the native backend at most 1.05x plain CPython, and
+under the java backend over the host provider at most 2x.  Start-up, footprint,
+subprocess.run and readline: benchmarks/footprint.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _timing import compile_package, interleaved_medians, print_ratio, wall_time  # noqa: E402
+from _timing import compile_package, interleaved_medians, print_ratio  # noqa: E402
 
 WORKLOAD = r"""
 import os, sys, time
@@ -45,8 +45,10 @@ print(time.perf_counter() - started)
 """
 
 
-def workload_seconds(command: list[str], root: str) -> float:
-    output = subprocess.run([*command, "-c", WORKLOAD, root], check=True, capture_output=True, text=True).stdout
+def workload_seconds(command: list[str], root: str, env: dict[str, str]) -> float:
+    output = subprocess.run(
+        [*command, "-c", WORKLOAD, root], check=True, capture_output=True, text=True, env=env
+    ).stdout
     return float(output.split()[-1])
 
 
@@ -59,26 +61,18 @@ def main() -> None:
     plain = [sys.executable]
     interposed = [sys.executable, "-m", "interpose", "--posix-backend=native"]
     emulated = [sys.executable, "-m", "interpose", "--posix-backend=java", "--fs=host"]
-    startup = interleaved_medians(
-        {"python -c pass": lambda: wall_time([*plain, "-c", "pass"], env),
-         "python -m interpose -c pass": lambda: wall_time([*interposed, "-c", "pass"], env)},
-        args.rounds * 2,
-    )  # fmt: skip
-    print_ratio("start-up (median wall time)", {k: v * 1e3 for k, v in startup.items()}, "python -c pass", "ms",
-                "interposed at most 2.0x")  # fmt: skip
     import tempfile
 
     with tempfile.TemporaryDirectory() as root:
         workload = interleaved_medians(
-            {"plain CPython": lambda: workload_seconds(plain, root),
-             "interposed, native backend": lambda: workload_seconds(interposed, root),
-             "interposed, java backend over host": lambda: workload_seconds(emulated, root)},
+            {"plain CPython": lambda: workload_seconds(plain, root, env),
+             "interposed, native backend": lambda: workload_seconds(interposed, root, env),
+             "interposed, java backend over host": lambda: workload_seconds(emulated, root, env)},
             args.rounds,
         )  # fmt: skip
     print_ratio("os-heavy workload: stat, open/read/close, listdir, scandir, walk (median)",
                 workload, "plain CPython", "s", "native backend at most 1.05x; java backend at most 2x")  # fmt: skip
     ratios = {
-        "startup_ratio": startup["python -m interpose -c pass"] / startup["python -c pass"],
         "native_workload_ratio": workload["interposed, native backend"] / workload["plain CPython"],
         "java_workload_ratio": workload["interposed, java backend over host"] / workload["plain CPython"],
     }
