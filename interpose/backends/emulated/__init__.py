@@ -53,7 +53,8 @@ class EmulatedBackend(Backend):
             **hostonly.build(self.process),
             **processops.limited_host_functions(_SPAWN_FUNCTIONS),
         }
-        self.fork_exec = fork_exec
+        self._fork_exec = _as_builtin(fork_exec, "_posixsubprocess")
+        self._host_io: ModuleType | None = None
         self._posix: tuple[ModuleType, dict[str, object]] | None = None
         self._io: tuple[ModuleType, list[tuple[object, object]]] | None = None
 
@@ -85,7 +86,7 @@ class EmulatedBackend(Backend):
 
     def posixsubprocess_namespace(self, host_module: ModuleType) -> dict[str, object]:
         namespace = dict(vars(host_module))
-        namespace["fork_exec"] = _as_builtin(self.fork_exec, "_posixsubprocess")
+        namespace["fork_exec"] = self._fork_exec
         return namespace
 
     def absent(self) -> dict[str, str]:
@@ -114,13 +115,13 @@ class EmulatedBackend(Backend):
         emulated backend lacks.
         """
         import _io
-        from types import ModuleType
 
-        host_io = ModuleType("_io", _io.__doc__)
-        host_io.__dict__.update(vars(_io))
+        if self._host_io is None:  # made once per backend: the fixture activates it once per test
+            self._host_io = type(_io)("_io", _io.__doc__)
+            self._host_io.__dict__.update(vars(_io))
         return {
             ("_io", "open"): _io.open,
-            ("_frozen_importlib_external", "_io"): host_io,
+            ("_frozen_importlib_external", "_io"): self._host_io,
             ("subprocess", "_USE_POSIX_SPAWN"): False,
         }
 
