@@ -14,6 +14,7 @@ Targets: scandir+is_dir at most 2x plain; os.walk at most 1.5x plain.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import subprocess
@@ -32,13 +33,7 @@ if fs != "plain":
     interpose.activate(backend="java", fs=fs, log_level="OFF")
     import os
 if fs == "memory":
-    for d in range(100):
-        os.makedirs(f"{root}/walk/d{d:03d}")
-        for f in range(100):
-            open(f"{root}/walk/d{d:03d}/f{f:03d}", "w").close()
-    os.makedirs(f"{root}/flat")
-    for i in range(1000):
-        (os.mkdir if i % 10 == 0 else lambda p: open(p, "w").close())(f"{root}/flat/e{i:04d}")
+    make_tree(root)
 
 def scandir_pass():
     for entry in os.scandir(f"{root}/flat"):
@@ -59,8 +54,8 @@ print(statistics.median(samples))
 """
 
 
-def make_real_tree(root: str) -> None:
-    """The same trees on the host, for plain CPython and for the overlay's lower layer."""
+def make_tree(root: str) -> None:
+    """The trees: on the host for plain CPython and the overlay's lower layer, and in the memory provider."""
     for d in range(100):
         os.makedirs(f"{root}/walk/d{d:03d}")
         for f in range(100):
@@ -76,7 +71,8 @@ def make_real_tree(root: str) -> None:
 
 def child_seconds(fs: str, workload: str, root: str) -> float:
     tree = "/tree" if fs == "memory" else root
-    done = subprocess.run([sys.executable, "-c", CHILD, fs, workload, tree], check=True, capture_output=True,
+    source = inspect.getsource(make_tree) + CHILD  # the child makes the memory tree with the same function
+    done = subprocess.run([sys.executable, "-c", source, fs, workload, tree], check=True, capture_output=True,
                           text=True)  # fmt: skip
     return float(done.stdout.split()[-1])
 
@@ -88,7 +84,7 @@ def main() -> None:
     compile_package()
     ratios: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as root:
-        make_real_tree(root)
+        make_tree(root)
         for workload, title, target in (
             ("scandir", "os.scandir over 1,000 entries + entry.is_dir() (median per pass)", "at most 2x plain"),
             ("walk", "os.walk over 10,000 files in 100 directories (median per pass)", "at most 1.5x plain"),

@@ -147,12 +147,8 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
         return _stat("stat", path, dir_fd, follow_symlinks)
 
     def lstat(path: object, *, dir_fd: object = None) -> os.stat_result:
-        if type(path) is str and dir_fd is None and path[-1:] not in ("/", ".", "") and "\x00" not in path:
-            full = path if path[:1] == "/" and "//" not in path and "/." not in path else process.absolute(path)
-            try:
-                return process.fs.stat(full, False)
-            except OSError as e:
-                raise refiled(e, path) from None
+        if type(path) is str:  # converted and reported exactly as stat does: share its short path
+            return stat(path, dir_fd=dir_fd, follow_symlinks=False)
         return _stat("lstat", path, dir_fd, False)
 
     def _stat(function: str, path: object, dir_fd: object, follow_symlinks: bool) -> os.stat_result:
