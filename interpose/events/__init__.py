@@ -33,13 +33,10 @@ EVENT_MODULES: frozenset[str] = frozenset()
 #: command line (`python -m interpose`) also loads what `python -m` itself loads (`runpy` and its imports).
 ACTIVATION_MODULES: frozenset[str] = frozenset({"atexit", "__future__"})
 
-#: What the emulated (java) backend loads on top today, to be brought down to nothing: its process, fd table and
-#: filesystems are built at activation with stdlib modules a program that imports nothing would not load.
-EMULATED_BACKEND_MODULES: frozenset[str] = frozenset(
-    {"_collections", "_functools", "_operator", "_posixsubprocess", "collections", "contextlib", "enum", "errno",
-     "functools", "importlib", "importlib._bootstrap", "importlib._bootstrap_external", "itertools", "keyword",
-     "operator", "reprlib", "signal", "types", "warnings"}
-)  # fmt: skip
+#: What the emulated (java) backend loads on top today, to be brought down to nothing: its process, descriptor table
+#: and child-process support are built at activation with these (`_operator`, `_posixsubprocess` and `errno` are
+#: C modules).
+EMULATED_BACKEND_MODULES: frozenset[str] = frozenset({"_operator", "_posixsubprocess", "errno", "types", "warnings"})
 
 
 def make_recorder(level: str | int = "INFO", log_file: str | None = None) -> Recorder:
