@@ -68,7 +68,11 @@ class OverlayFileSystem(MemoryFileSystem):
             base = d.lower.rstrip("/")
             for name in self.lower.listdir(d.lower):
                 path = base + "/" + name
-                d.entries[name] = self._from_lower(self.lower.stat(path, False), path, d)
+                try:
+                    st = self.lower.stat(path, False)
+                except FileNotFoundError:
+                    continue  # removed below since it was listed (another process, in /tmp): as if listed after
+                d.entries[name] = self._from_lower(st, path, d)
             d.lower = None
         return d.entries
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,18 @@ def _linux_errno(tmp_path: Path) -> int | None:
 @pytest.mark.parametrize("provider", [MemoryFileSystem, OverlayFileSystem])
 def test_rename_directory_onto_file_inside_itself(tmp_path: Path, provider: type[FileSystem]) -> None:
     assert _rename_into_itself(provider()) == _linux_errno(tmp_path)
+
+
+class _Vanishing(MemoryFileSystem):
+    """A lower layer with a name listed but gone when looked at, as another process's file in /tmp may be."""
+
+    def listdir(self, path: str) -> list[str]:
+        return [*super().listdir(path), "gone"]
+
+
+def test_overlay_skips_a_lower_entry_removed_after_listing() -> None:
+    lower = _Vanishing()
+    lower.mkdir("/d")
+    overlay = OverlayFileSystem(lower)
+    assert stat.S_ISDIR(overlay.stat("/d").st_mode)  # not ENOENT because of a sibling that went away
+    assert overlay.listdir("/") == ["d"]

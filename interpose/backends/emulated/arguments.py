@@ -8,11 +8,13 @@ wrong type is a TypeError worded as CPython words it.  Providers get str paths
 
 from __future__ import annotations
 
+import sys
 import warnings
 
 from interpose.host import os
 
 _fsdecode = os.fsdecode
+_NUL_NAMED = sys.version_info >= (3, 13)  # 3.13 names the function for a str path too, as for bytes
 
 
 class PathArg:
@@ -44,7 +46,8 @@ def path_arg(
     kind = type(value)
     if kind is str:
         if "\x00" in value:  # type: ignore[operator]
-            raise ValueError("embedded null byte")
+            raise ValueError(f"{function}: embedded null character in {argname}" if _NUL_NAMED
+                             else "embedded null byte")  # fmt: skip
         return PathArg(value, value, False)  # type: ignore[arg-type]
     if kind is bytes:
         if b"\x00" in value:  # type: ignore[operator]
