@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import stat as st
+import sys
 
 from interpose.backends.emulated.arguments import fd_arg
 from interpose.backends.emulated.fdtable import bad_fd
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
     from interpose.backends.emulated.process import EmulatedProcess
 
 
+_BOOL_FD_WARNING = sys.version_info >= (3, 13)  # 3.13 warns when fsync, fdatasync or fchdir is given a bool
+
+
 def error(code: int, filename: object = None) -> OSError:
     return OSError(code, os.strerror(code)) if filename is None else OSError(code, os.strerror(code), filename)
 
@@ -41,6 +45,10 @@ def unsupported(feature: str) -> OSError:
 
 def fileno_arg(fd: object) -> int:
     """fsync and friends accept any object with fileno(), as CPython's converter does."""
+    if _BOOL_FD_WARNING and isinstance(fd, bool):
+        import warnings
+
+        warnings.warn("bool is used as a file descriptor", RuntimeWarning, stacklevel=3)
     if not isinstance(fd, int):
         fileno = getattr(fd, "fileno", None)
         if fileno is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import stat as st
+import sys
 
 from interpose.backends.emulated.arguments import path_arg, result_name
 from interpose.backends.emulated.fileops import fileno_arg, unsupported
@@ -58,6 +59,9 @@ _DOT_ENTRY = {"rmdir": errno.EINVAL, "unlink": errno.EISDIR, "remove": errno.EIS
 
 def _last_is_dotdot(text: str) -> bool:
     return text.rstrip("/").rpartition("/")[2] == ".."
+
+
+_UTIME_NAMES_PATH = sys.version_info >= (3, 13)
 
 
 class _NoNs:
@@ -147,7 +151,7 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
         return _stat("stat", path, dir_fd, follow_symlinks)
 
     def lstat(path: object, *, dir_fd: object = None) -> os.stat_result:
-        if type(path) is str:  # converted and reported exactly as stat does: share its short path
+        if type(path) is str and "\x00" not in path:  # converted and reported as stat does: share its short path
             return stat(path, dir_fd=dir_fd, follow_symlinks=False)
         return _stat("lstat", path, dir_fd, False)
 
@@ -341,8 +345,8 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
         try:
             full = full_path(arg, dir_fd)
             process.fs.utime(full, pair, _follow(dir_form(arg.text), full, follow_symlinks))
-        except OSError as e:  # CPython's utime names no file in its errors
-            raise OSError(e.errno, e.strerror) from None
+        except OSError as e:  # CPython's utime names no file in its errors before 3.13
+            raise (refiled(e, arg.original) if _UTIME_NAMES_PATH else OSError(e.errno, e.strerror)) from None
 
     def truncate(path: object, length: int) -> None:
         arg = path_arg("truncate", path, allow_fd=True)
