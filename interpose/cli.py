@@ -58,6 +58,8 @@ options:
 Each option can also come from the environment: INTERPOSE_BACKEND, INTERPOSE_POLICY,
 INTERPOSE_LOG_LEVEL, INTERPOSE_LOG_FILE, INTERPOSE_FS. Python programs that the program
 starts are interposed with the same settings and log to the same file.
+INTERPOSE_LOG_FORWARD=structlog|logging also hands each event to the program's own
+structlog or logging configuration, once the program has imported it.
 
 examples:
   {prog} app.py --its-own-option
@@ -158,6 +160,9 @@ def main(argv: list[str]) -> int:
         _activate(settings)
     except OSError as error:
         sys.stderr.write(f"{PROG}: error: cannot write the log file: {error}\n")
+        return 2
+    except ValueError as error:  # a setting only checked when it is used (INTERPOSE_LOG_FORWARD)
+        sys.stderr.write(f"{USAGE}{PROG}: error: {error}\n")
         return 2
     return run()
 

@@ -122,6 +122,13 @@ def test_bad_usage_exits_2_with_a_clear_message(args: list[str], message: str) -
     assert "Traceback" not in result.stderr
 
 
+def test_a_bad_forward_target_is_a_usage_error_not_a_traceback() -> None:
+    result = run_interposed("-c", "print('ran')", env={"INTERPOSE_LOG_FORWARD": "syslog"})
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "unknown INTERPOSE_LOG_FORWARD 'syslog'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_help_and_version() -> None:
     help_text = run_interposed("--help")
     assert help_text.returncode == 0

@@ -18,10 +18,19 @@ BOTH = (NATIVE, JAVA)
 class Limitation:
     """One way in which a GraalPy backend differs from CPython (a plain class: no dataclasses at start-up)."""
 
-    __slots__ = ("id", "backends", "level", "enforce", "warn", "message", "fact")
+    __slots__ = ("id", "backends", "level", "enforce", "warn", "message", "fact", "hint")
 
     def __init__(
-        self, *, id: str, backends: tuple[str, ...], level: int, enforce: str, warn: str, message: str, fact: str
+        self,
+        *,
+        id: str,
+        backends: tuple[str, ...],
+        level: int,
+        enforce: str,
+        warn: str,
+        message: str,
+        fact: str,
+        hint: str = "",
     ) -> None:
         self.id = id
         self.backends = backends
@@ -30,6 +39,7 @@ class Limitation:
         self.warn = warn  # outcome under the warn policy
         self.message = message
         self.fact = fact
+        self.hint = hint  # what to do instead on GraalPy
 
     def __repr__(self) -> str:
         return f"<Limitation {self.id} {self.level_name}>"
