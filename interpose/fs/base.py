@@ -199,3 +199,7 @@ class FileSystem(abc.ABC):
     @abc.abstractmethod
     def realpath(self, path: str) -> str:
         """The canonical path, every symlink and ``..`` resolved; strict as realpath(3)."""
+
+    def host_fds(self) -> tuple[int, ...]:
+        """Real fds the provider keeps open for itself: the backend must never hand them to the program."""
+        return ()

@@ -24,14 +24,14 @@ def real_umask() -> int:
     return mask
 
 
-def open_creating(path: str, flags: int, mode: int) -> int:
+def open_creating(path: str, flags: int, mode: int, dir_fd: int | None = None) -> int:
     """Open with O_CREAT when the real umask would strip bits of ``mode``: restore them if we created it."""
     try:
-        fd = os.open(path, flags | os.O_EXCL, mode)
+        fd = os.open(path, flags | os.O_EXCL, mode, dir_fd=dir_fd)
     except FileExistsError:
         if flags & _CREATE_EXCL == _CREATE_EXCL:
             raise
-        return os.open(path, flags, mode)
+        return os.open(path, flags, mode, dir_fd=dir_fd)
     try:
         os.fchmod(fd, mode & 0o7777)
     except OSError:

@@ -93,6 +93,9 @@ class OverlayFileSystem(MemoryFileSystem):
             return self.lower.open(node.lower, os.O_RDONLY)
         return None
 
+    def host_fds(self) -> tuple[int, ...]:
+        return self.lower.host_fds()
+
     def copied_up(self) -> list[str]:
         """Paths whose contents now live in memory: for tests and for reports of what changed."""
         found = []

@@ -151,3 +151,6 @@ class ReadOnlyFileSystem(FileSystem):
 
     def realpath(self, path: str) -> str:
         return self.inner.realpath(path)
+
+    def host_fds(self) -> tuple[int, ...]:
+        return self.inner.host_fds()
