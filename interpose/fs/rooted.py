@@ -63,7 +63,7 @@ class RootedFileSystem(FileSystem):
         fd = getattr(self, "_root_fd", -1)
         if fd >= 0:
             self._root_fd = -1
-            try:
+            try:  # noqa: SIM105 - contextlib is not loaded at start-up for this
                 os.close(fd)
             except OSError:
                 pass
