@@ -239,12 +239,15 @@ def print_lists(comparisons: dict[str, Comparison]) -> None:
                     print(f"  {test}")
 
 
+def _revision(at: str | None) -> str:
+    """The commit a run's interpose came from."""
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", at or "HEAD"], capture_output=True, text=True)
+    return commit.stdout.strip() if at else f"{commit.stdout.strip()} + working tree"
+
+
 def _save(path: Path, args: argparse.Namespace, runs: dict[str, dict[str, Run]]) -> None:
-    revision = getattr(args, "at", None) or "HEAD"
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", revision], capture_output=True, text=True).stdout
-    commit = commit.strip() if getattr(args, "at", None) else f"{commit.strip()} + working tree"
     document = {
-        "python": args.python, "backend": args.backend, "policy": args.policy, "commit": commit,
+        "python": args.python, "backend": args.backend, "policy": args.policy, "commit": args.commit,
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "modules": {module: {name: asdict(run) for name, run in pair.items()} for module, pair in runs.items()},
     }  # fmt: skip
@@ -289,6 +292,7 @@ def main(argv: list[str] | None = None) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         try:
             python = snapshot_python(args.python, args.at, workdir / "snapshot") if args.at else args.python
+            args.commit = _revision(args.at)
             runs = run_all(args, python, workdir)
         finally:
             if args.keep is None:
@@ -301,8 +305,7 @@ def main(argv: list[str] | None = None) -> None:
         text = tags_text(module, tags, args.graalpython)
         graalpy = None if text is None else parse_tags(text)
         comparisons[module] = comparison_of(pair["plain"], pair["interposed"], graalpy)
-    at = f" at {args.commit}" if args.commit else f" at {args.at}" if args.at else ""
-    print(f"interposed: --posix-backend {args.backend} --policy {args.policy}{at}; python {args.python}")
+    print(f"interposed: --posix-backend {args.backend} --policy {args.policy}; interpose {args.commit}")
     print_table(comparisons)
     if args.list:
         print_lists(comparisons)

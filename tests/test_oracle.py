@@ -226,7 +226,7 @@ def test_a_saved_run_is_compared_again_without_running(tmp_path: Path, capsys: p
     (tmp_path / "tags").mkdir()
     (tmp_path / "tags" / "test_x.txt").write_text("test.test_x.C.a\n")
     saved = tmp_path / "run.json"
-    args = oracle.argparse.Namespace(python="python3.13", backend="native", policy="warn")
+    args = oracle.argparse.Namespace(python="python3.13", backend="native", policy="warn", commit="abc")
     oracle._save(saved, args, {"test_x": {"plain": _run(a="ok", b="ok"), "interposed": _run(a="fail", b="ok")}})
     oracle.main(["--load", str(saved), "--tags", str(tmp_path / "tags"), "--list"])
     out = capsys.readouterr().out
