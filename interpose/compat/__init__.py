@@ -6,12 +6,21 @@ level is logged, and tells the caller whether to enforce GraalPy's behaviour.
 Everything a hit needs is imported with this module, never on the first hit: a
 program may hit its first limitation while iterating `sys.modules`, or at
 shutdown (docs/events.md, "No trace in the program").
+
+Each hit is classified (compat/guards.py) before it is logged: a probe (`hasattr`,
+`getattr` with a default, a lookup inside `try/except AttributeError`) is logged
+at FINER whatever its entry's level, so feature detection that works on GraalPy
+stays below the default level; uses keep their entry's level.
 """
 
 from __future__ import annotations
 
-from interpose.compat.callsite import find_callsite
+import sys
+
+from interpose.compat.callsite import inner_frame, program_frame, site
 from interpose.compat.catalog import CATALOG, Limitation
+from interpose.compat.guards import PROBE, classify
+from interpose.events.levels import FINER, level_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,6 +33,8 @@ __all__ = ["CATALOG", "Limitation", "Session", "current", "hit"]
 ENFORCE = "enforce"
 WARN = "warn"
 POLICIES = (ENFORCE, WARN)
+#: The level of a probe (feature detection that works on GraalPy): below INFO and FINE, seen with FINER or ALL.
+PROBE_LEVEL = FINER
 
 
 class Session:
@@ -56,23 +67,37 @@ def end() -> Session | None:
 
 
 def hit(limitation_id: str, function: str, detail: dict[str, Any] | None = None) -> bool:
-    """Record one hit of a limitation; return True when GraalPy's behaviour must be enforced."""
+    """Record one hit of a limitation; return True when GraalPy's behaviour must be enforced.
+
+    A hit whose caller is a `__getattr__` is a lookup of a name the backend lacks (a probe
+    when the program handles its absence); any other hit is a call.
+    """
     session = _session
     if session is None:
         return False
     entry = CATALOG[limitation_id]
     recorder = session.recorder
     if recorder is not None and entry.level >= recorder.threshold:
-        fields: dict[str, Any] = {
-            "level": entry.level_name,
-            "limitation": entry.id,
-            "function": function,
-            "backend": session.backend,
-            "policy": session.policy,
-            "outcome": entry.outcome(session.policy),
-            "message": entry.message,
-        }
-        if detail:
-            fields["detail"] = detail
-        recorder.record(fields, find_callsite())
+        caller = sys._getframe(1)
+        inner = inner_frame(caller)
+        program = program_frame(inner)
+        use = classify(entry, caller.f_code.co_name == "__getattr__", inner, program)
+        level = min(entry.level, PROBE_LEVEL) if use == PROBE else entry.level
+        if level >= recorder.threshold:
+            fields: dict[str, Any] = {
+                "level": entry.level_name if level == entry.level else level_name(level),
+                "limitation": entry.id,
+                "function": function,
+                "backend": session.backend,
+                "policy": session.policy,
+                "outcome": entry.outcome(session.policy),
+                "use": use,
+                "message": entry.message,
+                "hint": entry.hint,
+            }
+            if detail:
+                fields["detail"] = detail
+            callsite = site(program if program is not None else inner)
+            via = site(inner) if program is not None and inner is not program else None
+            recorder.record(fields, callsite, via)
     return session.policy == ENFORCE

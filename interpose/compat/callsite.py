@@ -1,14 +1,21 @@
-"""Find the application's frame: the call site an event is about.
+"""Find the frames an event is about: the program's own line, and the frame that made the access.
 
-The first frame outside interpose, its shims and the stdlib modules they re-host
-(os.py runs again over the shim posix; subprocess, shutil, tempfile, ... call
-into it on the program's behalf).  A user reading "os.fork at app.py:12" wants
-line 12 of app.py, not line 1,140 of os.py.
+A user reading "os.fork at app.py:12" wants line 12 of app.py, not line 1,140 of
+os.py nor line 897 of random.py.  Two frames matter:
+
+- the *inner* frame: the first frame outside interpose, the one that actually made
+  the attribute access or the call (it may be in the stdlib or a dependency);
+- the *program* frame, the call site: the first frame, from the inner one outwards,
+  of the program's own code: not interpose, not the standard library, not
+  site-packages or dist-packages, not a frozen module.  CPython's own test suite is
+  a program too: the stdlib's `test/` package counts as the program's code.
+
+When they differ, the event names the program frame as `callsite` and the inner one
+as `via` (docs/events.md).  Without any program frame (an import interpose makes
+itself), the inner frame is the call site.
 """
 
 from __future__ import annotations
-
-import sys
 
 from interpose.host import os
 
@@ -19,48 +26,61 @@ if TYPE_CHECKING:
 CallSite = tuple[str, int, str]
 
 _OWN_PACKAGES = ("interpose",)
-
-# Stdlib modules that only pass the program's request on to os/posix.
-_REHOSTED_STDLIB = (
-    "os.py", "posixpath.py", "genericpath.py", "subprocess.py", "shutil.py", "tempfile.py", "pathlib.py",
-    "pathlib", "glob.py", "fnmatch.py", "io.py", "_pyio.py", "pty.py", "fileinput.py", "multiprocessing",
-    "concurrent/futures/process.py", "asyncio/base_subprocess.py", "asyncio/unix_events.py",
-    "asyncio/subprocess.py", "contextlib.py", "runpy.py", "<frozen os>", "<frozen posixpath>",
-    "<frozen genericpath>", "<frozen runpy>", "<frozen importlib._bootstrap>",
-    "<frozen importlib._bootstrap_external>",
-)  # fmt: skip
+_INSTALLED = ("/site-packages/", "/dist-packages/")
 
 
-def _skipped_prefixes() -> tuple[str, ...]:
+def _prefixes() -> tuple[tuple[str, ...], str, str]:
     here = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
     own = tuple(os.path.join(here, package) + os.sep for package in _OWN_PACKAGES)
     stdlib = os.path.dirname(os.__file__) + os.sep
-    rehosted = tuple(name if name.startswith("<") else stdlib + name for name in _REHOSTED_STDLIB)
-    return own + rehosted
+    return own, stdlib, stdlib + "test" + os.sep
 
 
-_PREFIXES = _skipped_prefixes()
-_skip_cache: dict[str, bool] = {}
+_OWN, _STDLIB, _STDLIB_TESTS = _prefixes()
+_own_cache: dict[str, bool] = {}
+_program_cache: dict[str, bool] = {}
 
 
-def _skipped(filename: str) -> bool:
-    skip = _skip_cache.get(filename)
-    if skip is None:
-        skip = _skip_cache[filename] = filename.startswith(_PREFIXES)
-    return skip
+def is_own(filename: str) -> bool:
+    """Whether the file is interpose's (its shims and the os.py it runs again included)."""
+    own = _own_cache.get(filename)
+    if own is None:
+        own = _own_cache[filename] = filename.startswith(_OWN) or filename in ("<frozen os>",)
+    return own
 
 
-def application_frame(start: FrameType | None) -> FrameType | None:
-    """Walk outwards from `start` to the first frame that belongs to the application."""
+def is_program(filename: str) -> bool:
+    """Whether the file is the program's own code (see the module docstring)."""
+    program = _program_cache.get(filename)
+    if program is None:
+        if filename.startswith("<"):
+            program = not filename.startswith("<frozen ")
+        elif any(part in filename for part in _INSTALLED) or filename.startswith(_OWN):
+            program = False
+        else:
+            program = not filename.startswith(_STDLIB) or filename.startswith(_STDLIB_TESTS)
+        _program_cache[filename] = program
+    return program
+
+
+def inner_frame(start: FrameType | None) -> FrameType | None:
+    """Walk outwards from `start` to the first frame that is not interpose's."""
     frame = start
-    while frame is not None and _skipped(frame.f_code.co_filename):
+    while frame is not None and is_own(frame.f_code.co_filename):
         frame = frame.f_back
     return frame
 
 
-def find_callsite() -> CallSite | None:
-    """(file, line, function) of the application frame that led to this call."""
-    frame = application_frame(sys._getframe(1))
+def program_frame(inner: FrameType | None) -> FrameType | None:
+    """The first frame of the program's own code from `inner` outwards, or None."""
+    frame = inner
+    while frame is not None and not is_program(frame.f_code.co_filename):
+        frame = frame.f_back
+    return frame
+
+
+def site(frame: FrameType | None) -> CallSite | None:
+    """(file, line, function) of a frame."""
     if frame is None:
         return None
     return (frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)

@@ -1,9 +1,11 @@
 """Per-call-site de-duplication with exact counts.
 
 GraalPy users complain of logs flooded with one repeated line (graalpython #321).
-Here each (limitation, call site, context) is written once, when it is first
-hit; if it is hit again, one closing line with the exact total is written when
-the process exits.  Writing a line imports nothing (docs/events.md, "No trace
+Here each (limitation, call site, via, use, context) is written once, when it is
+first hit; if it is hit again, a closing line with the exact total is written when
+the process exits, and at most every `FLUSH_SECONDS` while it runs (checked on the
+hit path, no thread), so a process killed with SIGKILL loses only the hits of its
+last interval.  Writing a line imports nothing (docs/events.md, "No trace
 in the program"): every module it needs is loaded with this one.
 """
 
@@ -35,6 +37,9 @@ if TYPE_CHECKING:
 
 CallSite = tuple[str, int, str]
 
+#: Totals are written again, on a later hit, once this many seconds have passed since the last time.
+FLUSH_SECONDS = 5.0
+
 
 class _Tally:
     __slots__ = ("fields", "count", "written")
@@ -48,8 +53,17 @@ class _Tally:
 class Recorder:
     """Receives every limitation hit at or above `threshold` and writes lines to `sink`."""
 
-    def __init__(self, threshold: int, sink: Sink, *, human: bool = False, forward: Forwarder | None = None) -> None:
+    def __init__(
+        self,
+        threshold: int,
+        sink: Sink,
+        *,
+        human: bool = False,
+        forward: Forwarder | None = None,
+        flush_seconds: float = FLUSH_SECONDS,
+    ) -> None:
         self.threshold = threshold
+        self.flush_seconds = flush_seconds
         self.sink = sink
         self.human = human
         self.forwarder = forward
@@ -66,25 +80,33 @@ class Recorder:
         self.run = f"{self.pid}-{time.time_ns()}"
         self._tallies: dict[tuple[Any, ...], _Tally] = {}
         self._lock = _thread.allocate_lock()
+        self._next_flush = time.monotonic() + self.flush_seconds
 
-    def record(self, fields: dict[str, Any], callsite: CallSite | None) -> None:
-        """Count one hit; write it if it is the first at this call site."""
-        key = (fields["limitation"], callsite, *self.context.values())
+    def record(self, fields: dict[str, Any], callsite: CallSite | None, via: CallSite | None = None) -> None:
+        """Count one hit; write it if it is the first of its key, and the totals when they are due."""
+        key = (fields["limitation"], callsite, via, fields.get("use"), *self.context.values())
         with self._lock:
             tally = self._tallies.get(key)
             if tally is not None:
                 tally.count += 1
-                return
-            event = dict(fields)
-            event["callsite"] = (
-                {"file": callsite[0], "line": callsite[1], "function": callsite[2]} if callsite else None
-            )
-            event.update(self.context)
-            event["pid"] = self.pid
-            event["run"] = self.run
-            event["thread"] = thread_name()
-            tally = self._tallies[key] = _Tally(event)
-        self._write(tally.fields, count=1, final=False)
+                if time.monotonic() < self._next_flush:
+                    return
+                new = False
+            else:
+                new = True
+                event = dict(fields)
+                event["callsite"] = _site(callsite)
+                if via is not None:
+                    event["via"] = _site(via)
+                event.update(self.context)
+                event["pid"] = self.pid
+                event["run"] = self.run
+                event["thread"] = thread_name()
+                tally = self._tallies[key] = _Tally(event)
+        if new:
+            self._write(tally.fields, count=1, final=False)
+        else:
+            self.flush_totals()  # the totals are due: a SIGKILL now loses at most one interval's hits
 
     def flush_totals(self) -> None:
         """Write the exact total of every call site hit more often than already written.
@@ -96,6 +118,7 @@ class Recorder:
         if self.pid != os.getpid():
             return
         with self._lock:
+            self._next_flush = time.monotonic() + self.flush_seconds
             pending = [(tally, tally.written) for tally in self._tallies.values() if tally.count > tally.written]
             for tally, _prior in pending:
                 tally.written = tally.count
@@ -137,6 +160,10 @@ class Recorder:
         self.lost += 1
         if self.lost == 1 and sys.stderr is not None:
             sys.stderr.write(f"interpose: cannot write compatibility events: {error}\n")
+
+
+def _site(callsite: CallSite | None) -> dict[str, Any] | None:
+    return {"file": callsite[0], "line": callsite[1], "function": callsite[2]} if callsite else None
 
 
 # Fork hooks cannot be unregistered: one hook for the whole process, over the recorders still alive, so that

@@ -14,11 +14,11 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 FIELD_ORDER: tuple[str, ...] = (
-    "schema", "ts", "level", "limitation", "function", "backend", "policy", "outcome", "message",
-    "callsite", "pid", "run", "thread", "count", "final", "test", "detail", "prior",
+    "schema", "ts", "level", "limitation", "function", "backend", "policy", "outcome", "use", "message", "hint",
+    "callsite", "via", "pid", "run", "thread", "count", "final", "test", "detail", "prior",
 )  # fmt: skip
 
 
@@ -41,10 +41,14 @@ def render_json(event: Mapping[str, Any]) -> str:
 
 def render_human(event: Mapping[str, Any]) -> str:
     """One line for a person: where, what, and what interpose did about it."""
-    site = event.get("callsite")
+    site, via = event.get("callsite"), event.get("via")
     where = f" at {site['file']}:{site['line']} in {site['function']}" if site else ""
+    if via:
+        where += f" (via {via['file']}:{via['line']} in {via['function']})"
+    use = f", {event['use']}" if event.get("use") else ""
     total = f" (x{event['count']} in all)" if event.get("final") else ""
+    hint = f" Hint: {event['hint']}" if event.get("hint") else ""
     return (
         f"[interpose::{event['backend']}] {event['level']}: {event['limitation']}: {event['message']}"
-        f" [{event['function']}, {event['policy']}: {event['outcome']}]{where}{total}"
+        f" [{event['function']}, {event['policy']}: {event['outcome']}{use}]{where}{total}{hint}"
     )
