@@ -78,7 +78,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
 
     def read(fd: int, length: int, /) -> bytes:
         d = files.get(fd)
-        if d is None:
+        if d is None or d.identity is not None:
             d = description(fd)
         if d.real:
             return os.read(fd, length)
@@ -93,7 +93,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
 
     def write(fd: int, data: object, /) -> int:
         d = files.get(fd)
-        if d is None:
+        if d is None or d.identity is not None:
             d = description(fd)
         if d.real:
             return os.write(fd, data)  # type: ignore[arg-type]
@@ -111,7 +111,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
 
     def pread(fd: int, length: int, offset: int, /) -> bytes:
         d = files.get(fd)
-        if d is None:
+        if d is None or d.identity is not None:
             d = description(fd)
         if d.real:
             return os.pread(fd, length, offset)
@@ -123,7 +123,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
 
     def pwrite(fd: int, data: object, offset: int, /) -> int:
         d = files.get(fd)
-        if d is None:
+        if d is None or d.identity is not None:
             d = description(fd)
         if d.real:
             return os.pwrite(fd, data, offset)  # type: ignore[arg-type]
@@ -158,7 +158,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
 
     def lseek(fd: int, position: int, whence: int, /) -> int:
         d = files.get(fd)
-        if d is None:
+        if d is None or d.identity is not None:
             d = description(fd)
         if whence in (getattr(os, "SEEK_DATA", 3), getattr(os, "SEEK_HOLE", 4)) and hit(
             "fd.seek_data_hole", "os.lseek"
@@ -182,7 +182,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
 
     def fstat(fd: int) -> os.stat_result:
         d = files.get(fd)
-        if d is None:
+        if d is None or d.identity is not None:
             d = description(fd)
         if d.real:
             return os.fstat(fd)

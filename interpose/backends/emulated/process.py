@@ -55,6 +55,7 @@ class EmulatedProcess:
 
         self.table.close_all()
         self.children.clear()
+        self.table.take_inventory(fs.host_fds)
         self.fs = fs
         self.cwd = initial_cwd(fs) if cwd is None else cwd
         # GraalPy starts every process at 0o022; under warn the process starts from the real umask, as CPython.
@@ -64,8 +65,9 @@ class EmulatedProcess:
         self.host_cwd = os.getcwd()
 
     def description(self, fd: object) -> OpenFile:
-        """The open file of an fd argument; a real fd opened elsewhere is taken in; EBADF if none is open."""
-        found = self.table._files.get(fd)  # type: ignore[call-overload]
+        """The open file of an fd argument; a real fd that is the program's own is taken in (FdTable.adoptable);
+        EBADF if none is open."""
+        found = self.table.live(fd)  # type: ignore[arg-type]
         if found is None:
             number = fd_arg(fd)  # a TypeError for a non-integer, as CPython gives
             found = self.table.adopt_found(number) if number >= 0 else None
@@ -96,7 +98,7 @@ class EmulatedProcess:
 
         A real fd opened elsewhere is taken in; under the host provider its path is the kernel's.
         """
-        description = self.table._files.get(fd)
+        description = self.table.live(fd)
         if description is None:
             description = self.table.adopt_found(fd) if isinstance(fd, int) and fd >= 0 else None
             if description is None:
