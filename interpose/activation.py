@@ -20,7 +20,7 @@ from interpose.host import os as host_os
 from interpose.host import posix as host_posix
 from interpose.host import posix_module
 from interpose.shims.os_module import build_os
-from interpose.shims.posix import PosixPatch, build_posixsubprocess
+from interpose.shims.posix import PosixPatch, build_posixsubprocess, build_shaped
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -59,7 +59,8 @@ def active() -> Activation | None:
     return _active
 
 
-def _make_backend(settings: Settings) -> Backend:
+def make_backend(settings: Settings) -> Backend:
+    """The backend `settings` ask for (the provider built from its spec): ValueError or OSError if it cannot be."""
     if settings.backend == "native":
         from interpose.backends.native import NativeBackend
 
@@ -67,6 +68,9 @@ def _make_backend(settings: Settings) -> Backend:
     from interpose.backends.emulated import EmulatedBackend
 
     return EmulatedBackend(settings.policy, settings.fs)
+
+
+_make_backend = make_backend  # what activate() calls (a test replaces it to make a step fail)
 
 
 def _make_recorder(settings: Settings) -> Recorder:
@@ -112,13 +116,24 @@ def _install(activation: Activation, backend: Backend) -> None:
         activation.modules["_posixsubprocess"] = build_posixsubprocess(backend, host_subprocess)
     else:
         lazy["_posixsubprocess"] = lambda: _build_late(activation, "_posixsubprocess")
+    shaped = backend.shaped_modules()  # GraalPy's smaller select, fcntl, signal, resource: built when imported
+    for name in shaped:
+        host = sys.modules.get(name)
+        if host is not None:
+            hosts[name] = host
+            activation.modules[name] = build_shaped(backend, name, host)
+        else:
+            lazy[name] = lambda name=name: _build_late(activation, name)  # type: ignore[misc]
+    patches = {}
+    if "multiprocessing" not in sys.modules:  # GraalPy's multiprocessing once it is imported
+        patches["multiprocessing"] = lambda package: _patch_multiprocessing(activation, package)
 
     activation.session_begun = True
     compat.begin(compat.Session(backend.name, activation.settings.policy, activation.recorder))
-    activation.finder = ShimFinder(activation.modules, lazy)
+    activation.finder = ShimFinder(activation.modules, lazy, patches)
     activation.finder.install_specs(exclude=("posix",))
     sys.meta_path.insert(0, activation.finder)
-    for name in SHIMMED:
+    for name in (*SHIMMED, *shaped):
         activation.saved_modules[name] = sys.modules.get(name)
         if name in activation.modules:
             sys.modules[name] = activation.modules[name]
@@ -129,15 +144,38 @@ def _install(activation: Activation, backend: Backend) -> None:
     rebinding.swap_references(activation.mapping, skip, activation.swaps)
     activation.sizes = rebinding.namespace_sizes()
     rebinding.override_globals(overrides, activation.swaps)
+    _patch_stdlib(activation)
     activation.watching = True
     audit.watch(backend.audit_watches())
 
 
+def _patch_stdlib(activation: Activation) -> None:
+    """GraalPy's decisions and patches in the stdlib modules imported so far (interpose/stdlib/)."""
+    from interpose.stdlib import fastpaths
+
+    if activation.settings.policy == compat.ENFORCE:
+        fastpaths.apply(activation.swaps)
+    package = sys.modules.get("multiprocessing")
+    if package is not None and hasattr(package, "context"):
+        _patch_multiprocessing(activation, package)
+
+
+def _patch_multiprocessing(activation: Activation, package: ModuleType) -> None:
+    """GraalPy's multiprocessing: spawn only (interpose/stdlib/multiprocessing.py)."""
+    from interpose.stdlib.multiprocessing import patch
+
+    assert activation.backend is not None
+    patch(package, activation.backend.name, activation.settings.policy, activation.swaps)
+
+
 def _build_late(activation: Activation, name: str) -> ModuleType:
-    """Build a shim on the first import of its host module (only `_posixsubprocess` today)."""
+    """Build a shim on the first import of its host module (`_posixsubprocess`, the shaped modules)."""
     assert activation.backend is not None
     host = load_host_module(name)
-    shim = build_posixsubprocess(activation.backend, host)
+    if name == "_posixsubprocess":
+        shim = build_posixsubprocess(activation.backend, host)
+    else:
+        shim = build_shaped(activation.backend, name, host)
     activation.mapping.update(rebinding.replacement_map([(host, shim)]))
     return shim
 

@@ -13,7 +13,7 @@ from interpose.events.levels import parse_level
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from interpose.fs.base import FileSystem
 
@@ -24,6 +24,17 @@ ENVIRONMENT = {
     "log_file": "INTERPOSE_LOG_FILE",
     "fs": "INTERPOSE_FS",
 }
+
+
+SANDBOX_FIELDS = ("backend", "policy", "fs")  # what runs and what it may touch: a bad one never runs the program
+
+
+class SettingError(ValueError):
+    """A bad setting; `field` names it (a sandbox field fails closed at start-up, a log field fails open)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def canonical_policy(name: str) -> str:
@@ -54,6 +65,15 @@ def canonical_fs(fs: object) -> str | FileSystem:
     raise TypeError(f"fs must be a spec string or an interpose.fs.FileSystem, not {type(fs).__name__}")
 
 
+def _checked(field: str, canonical: Callable[[str], str], value: str) -> str:
+    try:
+        return canonical(value)
+    except SettingError:
+        raise
+    except ValueError as error:
+        raise SettingError(field, str(error)) from None
+
+
 class Settings:
     """Backend, policy, log level, log file and filesystem of one activation (validated)."""
 
@@ -67,11 +87,21 @@ class Settings:
         log_file: str | None = None,
         fs: str | FileSystem = "host",
     ) -> None:
-        self.backend = canonical_backend(backend)
-        self.policy = canonical_policy(policy)
-        self.log_level = canonical_level(log_level)
+        self.backend = _checked("backend", canonical_backend, backend)
+        self.policy = _checked("policy", canonical_policy, policy)
+        self.log_level = _checked("log_level", canonical_level, log_level)
         self.log_file = log_file or None
         self.fs = canonical_fs(fs)
+        if self.backend != "java" and not (isinstance(self.fs, str) and self.fs.strip() == "host"):
+            shown = self.fs if isinstance(self.fs, str) else type(self.fs).__name__
+            raise SettingError(
+                "fs", f"the filesystem {shown!r} needs the java backend (the native backend is the host itself)"
+            )
+
+    @property
+    def sandboxed(self) -> bool:
+        """Whether these settings keep the program from the host's files (a provider other than host)."""
+        return self.backend == "java" and not (isinstance(self.fs, str) and self.fs.strip() == "host")
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
@@ -101,4 +131,4 @@ class Settings:
         return {ENVIRONMENT[field]: value for field, value in values.items()}
 
 
-__all__ = ["ENVIRONMENT", "LEVEL_NAMES", "Settings"]
+__all__ = ["ENVIRONMENT", "LEVEL_NAMES", "SANDBOX_FIELDS", "SettingError", "Settings"]

@@ -38,11 +38,45 @@ def test_isolated_children_are_reached_too(tmp_path: Path) -> None:
     assert result.stdout.split()[0] == "('native',"
 
 
-def test_bad_setting_is_one_line_on_stderr_and_no_activation() -> None:
-    result = run_python("-c", STATE, env={"INTERPOSE_BACKEND": "native", "INTERPOSE_POLICY": "maybe"})
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"INTERPOSE_POLICY": "maybe"}, "unknown policy 'maybe'; expected enforce or warn"),
+        ({"INTERPOSE_BACKEND": "jav"}, "unknown POSIX backend 'jav'; expected native, java or emulated"),
+        ({"INTERPOSE_BACKEND": "java", "INTERPOSE_FS": "bogus"}, "--fs 'bogus': unknown filesystem; use one of "
+         "deny, host, memory, overlay, readonly, rooted, or package.module:factory"),
+        ({"INTERPOSE_FS": "deny"}, "the filesystem 'deny' needs the java backend (the native backend is the host "
+         "itself)"),
+        ({"INTERPOSE_BACKEND": "java", "INTERPOSE_FS": "memory", "INTERPOSE_LOG_LEVEL": "loud"},
+         "unknown log level 'loud'; expected one of OFF, SEVERE, WARNING, INFO, CONFIG, FINE, FINER, FINEST, ALL"),
+    ],
+)  # fmt: skip
+def test_a_bad_sandbox_setting_stops_the_process_before_the_program_runs(
+    tmp_path: Path, variables: dict[str, str], message: str
+) -> None:
+    """Fail closed: the program never runs without the sandbox it was given (status 2, one line)."""
+    marker = tmp_path / "ran"
+    result = run_python("-c", f"open({str(marker)!r}, 'w').close()", env={"INTERPOSE_BACKEND": "native", **variables})
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"interpose: cannot start: {message} (the program did not run)\n"
+    assert not marker.exists()
+
+
+def test_a_bad_log_setting_without_a_sandbox_is_one_line_and_the_program_runs_plain() -> None:
+    result = run_python("-c", STATE, env={"INTERPOSE_BACKEND": "native", "INTERPOSE_LOG_LEVEL": "loud"})
     assert result.returncode == 0
-    assert result.stderr == "interpose: not activated: unknown policy 'maybe'; expected enforce or warn\n"
+    assert result.stderr.startswith("interpose: not activated: unknown log level 'loud'")
     assert result.stdout.split()[0] == "None"
+
+
+def test_an_unwritable_log_file_under_a_sandbox_stops_the_process(tmp_path: Path) -> None:
+    missing = tmp_path / "no such directory" / "events.jsonl"
+    env = {"INTERPOSE_BACKEND": "java", "INTERPOSE_FS": "memory", "INTERPOSE_LOG_FILE": str(missing)}
+    result = run_python("-c", "print('ran')", env=env)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"interpose: cannot start: [Errno 2] No such file or directory: '{missing}' (the program did not run)\n"
+    )
 
 
 def test_existing_sitecustomize_still_runs_and_activation_happens_once(tmp_path: Path) -> None:

@@ -16,11 +16,11 @@ from __future__ import annotations
 import errno
 from types import FunctionType
 
-from interpose.audit import Watch
+from interpose.audit import Watch, sandbox_watches
 from interpose.backends.base import MISSING_FUNCTIONS, Backend
 from interpose.backends.emulated import direntry, fileops, forkexec, hostonly, pathops, processops
 from interpose.backends.emulated.process import EmulatedProcess
-from interpose.compat import ENFORCE
+from interpose.compat import ENFORCE, hit
 from interpose.host import os
 from interpose.shims.builtin_like import builtin_like
 
@@ -89,8 +89,8 @@ class EmulatedBackend(Backend):
         namespace["fork_exec"] = self._fork_exec
         return namespace
 
-    def absent(self) -> dict[str, str]:
-        if self.policy != ENFORCE:
+    def absent(self, policy: str | None = None) -> dict[str, str]:
+        if (policy or self.policy) != ENFORCE:
             return {}
         return {**MISSING_FUNCTIONS, **processops.MISSING, **_SPAWN_FUNCTIONS}
 
@@ -106,30 +106,44 @@ class EmulatedBackend(Backend):
         return list(self._io[1])
 
     def module_overrides(self) -> dict[tuple[str, str], object]:
-        """What imports need kept on the host, and what subprocess decided too early.
+        """What imports read through, and what subprocess decided too early.
 
-        The interpreter opens source files through `_io.open` (looked up in
-        the `_io` module by io.open_code), and importlib reads package data
-        through `_io.FileIO`: `_io.open` stays the host's, and importlib gets a
-        host copy of `_io`.  subprocess chose posix_spawn at import, which the
-        emulated backend lacks.
+        `_io.open` follows the backend like `io.open` (so does `io.open_code`,
+        which calls it).  importlib and zipimport read files through their own
+        `_os`, `_io` and `_imp` globals: under the host provider they get a host
+        copy of `_io`; under any other, copies routed by interpose/imports.py
+        (the language home from the host, everything else through the provider).
+        Computed before the references are swapped: `_io.open` is still the
+        host's here.  subprocess chose posix_spawn at import, which the emulated
+        backend lacks.
         """
-        import _io
+        from interpose import imports
+        from interpose.fs.host import HostFileSystem
 
-        if self._host_io is None:  # made once per backend: the fixture activates it once per test
-            self._host_io = type(_io)("_io", _io.__doc__)
-            self._host_io.__dict__.update(vars(_io))
-        return {
-            ("_io", "open"): _io.open,
-            ("_frozen_importlib_external", "_io"): self._host_io,
-            ("subprocess", "_USE_POSIX_SPAWN"): False,
-        }
+        overrides: dict[tuple[str, str], object] = {("subprocess", "_USE_POSIX_SPAWN"): False}
+        if type(self.process.fs) is HostFileSystem:
+            if self._host_io is None:  # made once per backend: the fixture activates it once per test
+                self._host_io = imports.host_io_copy()
+            return {**imports.host_overrides(self._host_io), **overrides}
+        access = getattr(self, "_import_access", None)
+        if access is None:
+            assert self._io is not None  # replacements() came first
+            (_, shim_open), (_, shim_file_io) = self._io[1]
+            from interpose.host import posix_module
+
+            access = imports.ImportAccess(posix_module, shim_open, shim_file_io, _refuse_native_extension)  # type: ignore[arg-type]
+            self._import_access = access
+        return {**access.overrides(), **overrides}
 
     def audit_watches(self) -> dict[str, Watch]:
         watches = super().audit_watches()
         native_code = Watch("fd.native_code", self._holds_virtual_fd, _native_code_refusal)
         for event in ("mmap.__new__", "fcntl.fcntl", "fcntl.ioctl", "fcntl.flock", "fcntl.lockf"):
             watches[event] = native_code
+        from interpose.fs.host import HostFileSystem
+
+        if type(self.process.fs) is not HostFileSystem:  # a sandbox: name what C code does around it
+            watches.update(sandbox_watches())
         return watches
 
     def _holds_virtual_fd(self, args: tuple[object, ...]) -> bool:
@@ -155,6 +169,10 @@ def _as_builtin(value: object, module: str) -> object:
     if isinstance(value, FunctionType):
         return builtin_like(value, module)
     return value
+
+
+def _refuse_native_extension(origin: str) -> bool:
+    return hit("sandbox.native_extension", "_imp.create_dynamic", {"path": origin})
 
 
 def _native_code_refusal(event: str, args: tuple[object, ...]) -> BaseException:
