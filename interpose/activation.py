@@ -20,10 +20,11 @@ from interpose.host import os as host_os
 from interpose.host import posix as host_posix
 from interpose.host import posix_module
 from interpose.shims.os_module import build_os
-from interpose.shims.posix import PosixPatch, build_posixsubprocess
+from interpose.shims.posix import PosixPatch, build_posixsubprocess, build_shaped
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from types import ModuleType
 
     from interpose.backends.base import Backend
@@ -116,13 +117,26 @@ def _install(activation: Activation, backend: Backend) -> None:
         activation.modules["_posixsubprocess"] = build_posixsubprocess(backend, host_subprocess)
     else:
         lazy["_posixsubprocess"] = lambda: _build_late(activation, "_posixsubprocess")
+    shaped = backend.shaped_modules()  # GraalPy's smaller select, fcntl, signal, resource: built when imported
+    for name in shaped:
+        host = sys.modules.get(name)
+        if host is not None:
+            hosts[name] = host
+            activation.modules[name] = build_shaped(backend, name, host)
+        else:
+            lazy[name] = lambda name=name: _build_late(activation, name)  # type: ignore[misc]
+    patches: dict[str, Callable[[ModuleType], None]] = {}  # GraalPy's stdlib changes, once imported
+    if "multiprocessing" not in sys.modules:
+        patches["multiprocessing"] = lambda package: _patch_multiprocessing(activation, package)
+    if "selectors" not in sys.modules and activation.settings.policy == compat.ENFORCE:
+        patches["selectors"] = lambda module: _patch_selectors(activation, module)
 
     activation.session_begun = True
     compat.begin(compat.Session(backend.name, activation.settings.policy, activation.recorder))
-    activation.finder = ShimFinder(activation.modules, lazy)
+    activation.finder = ShimFinder(activation.modules, lazy, patches)
     activation.finder.install_specs(exclude=("posix",))
     sys.meta_path.insert(0, activation.finder)
-    for name in SHIMMED:
+    for name in (*SHIMMED, *shaped):
         activation.saved_modules[name] = sys.modules.get(name)
         if name in activation.modules:
             sys.modules[name] = activation.modules[name]
@@ -133,15 +147,44 @@ def _install(activation: Activation, backend: Backend) -> None:
     rebinding.swap_references(activation.mapping, skip, activation.swaps)
     activation.sizes = rebinding.namespace_sizes()
     rebinding.override_globals(overrides, activation.swaps)
+    _patch_stdlib(activation)
     activation.watching = True
     audit.watch(backend.audit_watches())
 
 
+def _patch_stdlib(activation: Activation) -> None:
+    """GraalPy's decisions and patches in the stdlib modules imported so far (interpose/stdlib/)."""
+    from interpose.stdlib import fastpaths
+
+    if activation.settings.policy == compat.ENFORCE:
+        fastpaths.apply(activation.swaps)
+    package = sys.modules.get("multiprocessing")
+    if package is not None and hasattr(package, "context"):
+        _patch_multiprocessing(activation, package)
+
+
+def _patch_selectors(activation: Activation, module: ModuleType) -> None:
+    from interpose.stdlib.fastpaths import patch_selectors
+
+    patch_selectors(module, activation.swaps)
+
+
+def _patch_multiprocessing(activation: Activation, package: ModuleType) -> None:
+    """GraalPy's multiprocessing: spawn only (interpose/stdlib/multiprocessing.py)."""
+    from interpose.stdlib.multiprocessing import patch
+
+    assert activation.backend is not None
+    patch(package, activation.backend.name, activation.settings.policy, activation.swaps)
+
+
 def _build_late(activation: Activation, name: str) -> ModuleType:
-    """Build a shim on the first import of its host module (only `_posixsubprocess` today)."""
+    """Build a shim on the first import of its host module (`_posixsubprocess`, the shaped modules)."""
     assert activation.backend is not None
     host = load_host_module(name)
-    shim = build_posixsubprocess(activation.backend, host)
+    if name == "_posixsubprocess":
+        shim = build_posixsubprocess(activation.backend, host)
+    else:
+        shim = build_shaped(activation.backend, name, host)
     activation.mapping.update(rebinding.replacement_map([(host, shim)]))
     return shim
 

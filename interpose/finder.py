@@ -9,28 +9,54 @@ start-up does not pay for it), and imports that go around `sys.modules`
 
 from __future__ import annotations
 
+import sys
+
 # importlib.machinery's ModuleSpec, without importing importlib (a script's start-up does not load it).
 from _frozen_importlib import ModuleSpec
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from importlib.abc import Loader
     from types import ModuleType
 
 
 class ShimFinder:
     """Finds and loads the active shim modules; first on `sys.meta_path`."""
 
-    def __init__(self, modules: dict[str, ModuleType], lazy: dict[str, Callable[[], ModuleType]]) -> None:
+    def __init__(
+        self,
+        modules: dict[str, ModuleType],
+        lazy: dict[str, Callable[[], ModuleType]],
+        patches: dict[str, Callable[[ModuleType], None]] | None = None,
+    ) -> None:
         self.modules = modules
         self.lazy = lazy  # name -> builder of a shim whose host module is not imported yet
+        self.patches = patches or {}  # name -> patch applied once the host module has run (GraalPy's stdlib changes)
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
+        if fullname in self.patches:
+            return self._patched_spec(fullname, path, target)
         if fullname not in self.modules and fullname not in self.lazy:
             return None
         return ModuleSpec(fullname, self, origin="interpose")  # type: ignore[arg-type]  # a Loader by protocol
+
+    def _patched_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None
+    ) -> ModuleSpec | None:
+        """The spec the other finders give, whose loader runs the module and then its patch (once)."""
+        for finder in sys.meta_path:
+            find_spec = getattr(finder, "find_spec", None)
+            if finder is self or find_spec is None:
+                continue
+            spec = find_spec(fullname, path, target)
+            if spec is not None:
+                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                    spec.loader = _PatchingLoader(spec.loader, self.patches.pop(fullname))
+                return spec
+        return None
 
     def create_module(self, spec: ModuleSpec) -> ModuleType:
         builder = self.lazy.pop(spec.name, None)
@@ -53,6 +79,24 @@ class ShimFinder:
         module.__loader__ = self  # type: ignore[assignment]
 
 
+class _PatchingLoader:
+    """Runs a module with its own loader, then patches it; the module keeps its own loader in sight."""
+
+    def __init__(self, loader: Loader, patch: Callable[[ModuleType], None]) -> None:
+        self.loader = loader
+        self.patch = patch
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.__loader__ = self.loader
+        if module.__spec__ is not None:
+            module.__spec__.loader = self.loader
+        self.loader.exec_module(module)
+        self.patch(module)
+
+
 def load_host_module(name: str) -> ModuleType:
     """The host's module `name`, loaded from its own file without going through sys.modules or this finder."""
     from _frozen_importlib import module_from_spec  # importlib.util's and importlib.machinery's, without
@@ -62,5 +106,13 @@ def load_host_module(name: str) -> ModuleType:
     if spec is None or spec.loader is None:
         raise ImportError(f"No module named {name!r}", name=name)
     module = module_from_spec(spec)
-    spec.loader.exec_module(module)
+    saved = sys.modules.get(name)
+    sys.modules[name] = module  # as while importing: signal.py's enums find their module there
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        if saved is None:
+            del sys.modules[name]
+        else:
+            sys.modules[name] = saved
     return module

@@ -8,13 +8,21 @@ is).  The shims turn those namespaces into modules; they hold no state.
 from __future__ import annotations
 
 from interpose.audit import Watch, missing_function
+from interpose.compat import ENFORCE
+from interpose.compat.catalog_surface import POSIX_FAMILIES
+from interpose.shims import surfaces
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import ModuleType
 
-# Functions GraalPy does not define on either backend, and the limitation an access to each one hits.
-MISSING_FUNCTIONS = {"fork": "process.fork", "forkpty": "process.forkpty"}
+# fork and forkpty: the audit hook logs them under warn (and catches references taken before activation).
+AUDITED_FUNCTIONS = {"fork": "process.fork", "forkpty": "process.forkpty"}
+# The posix functions GraalPy does not define on either backend (89), and the limitation an access to each hits.
+MISSING_FUNCTIONS = {
+    **AUDITED_FUNCTIONS,
+    **{name: id for id, (names, _hint) in POSIX_FAMILIES.items() for name in names},
+}
 # What os.py defines only when posix has fork.
 SPAWN_NAMES = ("spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe",
                "P_WAIT", "P_NOWAIT", "P_NOWAITO")  # fmt: skip
@@ -27,6 +35,8 @@ class Backend:
 
     def __init__(self, policy: str) -> None:
         self.policy = policy
+        # (module, name) -> (function, its logging wrapper) under warn, made once per backend
+        self.logged_functions: dict[tuple[str, str], tuple[object, object]] = {}
 
     def posix_namespace(self, host_posix: ModuleType) -> dict[str, object]:
         """The attributes of the shim `posix` module."""
@@ -36,9 +46,25 @@ class Backend:
         """The attributes of the shim `_posixsubprocess` module."""
         return dict(vars(host_module))
 
-    def absent(self) -> dict[str, str]:
-        """Names deliberately missing from `posix`, each with the limitation an access hits."""
+    def absent(self, policy: str | None = None) -> dict[str, str]:
+        """Names deliberately missing from `posix` under `policy` (this backend's by default), each with the
+        limitation an access hits."""
         return {}
+
+    def logged(self) -> dict[str, str]:
+        """Functions GraalPy lacks that stay in `posix` under warn, each call logged by the shim.
+
+        Not those the backend logs itself: fork and forkpty (the audit hook), and any the backend
+        makes absent under enforce with a limitation of its own (it logs their calls under warn).
+        """
+        if self.policy == ENFORCE:
+            return {}
+        enforced = self.absent(ENFORCE)
+        return {
+            name: id
+            for name, id in MISSING_FUNCTIONS.items()
+            if name not in AUDITED_FUNCTIONS and enforced.get(name, id) == id
+        }  # fmt: skip
 
     def absent_from_os(self) -> dict[str, str]:
         """Names missing from `os`: those of `posix`, and what os.py defines only over them."""
@@ -51,6 +77,22 @@ class Backend:
         """(host object, replacement) pairs beyond the modules' own, swapped wherever a module holds them."""
         return []
 
+    def shaped_modules(self) -> tuple[str, ...]:
+        """Modules besides os/posix whose shim this backend builds (when the program imports them)."""
+        return tuple(surfaces.SURFACES)
+
+    def module_namespace(self, name: str, host_module: ModuleType) -> dict[str, object]:
+        """The attributes of the shim of module `name` (one of `shaped_modules`), from the host module.
+
+        GraalPy's smaller surface on both backends (interpose/shims/surfaces.py); a backend that
+        reproduces more of a module (emulated fds in fcntl, say) extends this namespace.
+        """
+        return surfaces.namespace(name, host_module, self.policy, self.logged_functions)
+
+    def module_absent(self, name: str, host_module: ModuleType) -> dict[str, str]:
+        """Names missing from the shim of module `name`, each with the limitation an access hits."""
+        return surfaces.absent(name, host_module) if self.policy == ENFORCE else {}
+
     def module_overrides(self) -> dict[tuple[str, str], object]:
         """Globals of already-imported stdlib modules that must change while this backend is active."""
         return {}
@@ -61,7 +103,7 @@ class Backend:
         GraalPy has no fork on either backend: reached around the shims it is
         refused under enforce, and under warn (where the shims keep it) every call is logged.
         """
-        return {f"os.{name}": missing_function(limitation) for name, limitation in MISSING_FUNCTIONS.items()}
+        return {f"os.{name}": missing_function(limitation) for name, limitation in AUDITED_FUNCTIONS.items()}
 
     def close(self) -> None:
         """Release what the backend holds (deactivation)."""

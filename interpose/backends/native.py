@@ -1,9 +1,10 @@
 """The native backend: the host's own posix, with GraalPy's native-backend limitations.
 
 Every function without a limitation is the host's builtin itself, so a program
-pays nothing for being interposed.  What GraalPy's native backend lacks:
-`os.fork` and `os.forkpty` do not exist (under `warn` they do, and the audit hook
-logs each call), and `fork_exec` refuses `preexec_fn` and drops credentials.
+pays nothing for being interposed.  What GraalPy's native backend lacks: the 89
+posix functions GraalPy does not define (base.MISSING_FUNCTIONS; under `warn` they
+stay and each call is logged, fork and forkpty by the audit hook), and
+`fork_exec` refuses `preexec_fn` and drops credentials.
 """
 
 from __future__ import annotations
@@ -32,6 +33,5 @@ class NativeBackend(Backend):
         namespace["fork_exec"] = limited_fork_exec(host_module.fork_exec)
         return namespace
 
-    def absent(self) -> dict[str, str]:
-        return MISSING_FUNCTIONS if self.policy == ENFORCE else {}
-
+    def absent(self, policy: str | None = None) -> dict[str, str]:
+        return MISSING_FUNCTIONS if (policy or self.policy) == ENFORCE else {}

@@ -116,8 +116,9 @@ CATALOG: dict[str, Limitation] = {entry.id: entry for entry in _ENTRIES}
 def _add_java_entries() -> None:
     from interpose.compat.catalog_java import JAVA_ENTRIES
     from interpose.compat.catalog_sandbox import SANDBOX_ENTRIES
+    from interpose.compat.catalog_surface import SURFACE_ENTRIES
 
-    for entry in (*JAVA_ENTRIES, *SANDBOX_ENTRIES):
+    for entry in (*JAVA_ENTRIES, *SURFACE_ENTRIES, *SANDBOX_ENTRIES):
         if entry.id in CATALOG:
             raise ValueError(f"limitation {entry.id!r} is in the catalog twice")
         CATALOG[entry.id] = entry

@@ -9,7 +9,7 @@ keep their reference.  `_posixsubprocess` is a new module.
 from __future__ import annotations
 
 from interpose.host import ModuleType
-from interpose.shims.missing import missing_attribute_hook
+from interpose.shims.missing import logged_function, missing_attribute_hook
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -40,6 +40,9 @@ class PosixPatch:
         missing = backend.absent()
         if missing:
             namespace["__getattr__"] = missing_attribute_hook("posix", missing)
+        for name, limitation in backend.logged().items():  # warn: GraalPy lacks them, the host's are kept
+            if name in namespace:
+                namespace[name] = logged_function(namespace[name], "posix", name, limitation, backend.logged_functions)
         contents = vars(self.module)
         for name in [name for name in contents if name not in namespace and not name.startswith("__")]:
             del contents[name]
@@ -56,3 +59,12 @@ class PosixPatch:
 
 def build_posixsubprocess(backend: Backend, host_module: ModuleType) -> ModuleType:
     return build_module("_posixsubprocess", backend.posixsubprocess_namespace(host_module), host_module)
+
+
+def build_shaped(backend: Backend, name: str, host_module: ModuleType) -> ModuleType:
+    """The shim of one of the backend's `shaped_modules` (select, signal, ...): GraalPy's surface of it."""
+    module = build_module(name, backend.module_namespace(name, host_module), host_module)
+    missing = backend.module_absent(name, host_module)
+    if missing:
+        module.__dict__["__getattr__"] = missing_attribute_hook(name, missing)
+    return module

@@ -89,8 +89,8 @@ class EmulatedBackend(Backend):
         namespace["fork_exec"] = self._fork_exec
         return namespace
 
-    def absent(self) -> dict[str, str]:
-        if self.policy != ENFORCE:
+    def absent(self, policy: str | None = None) -> dict[str, str]:
+        if (policy or self.policy) != ENFORCE:
             return {}
         return {**MISSING_FUNCTIONS, **processops.MISSING, **_SPAWN_FUNCTIONS}
 

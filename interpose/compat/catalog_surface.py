@@ -1,0 +1,235 @@
+"""Catalog entries for GraalPy's surface: the functions and modules it does not have, and its multiprocessing.
+
+GraalPy's posix defines 88 functions; 89 of CPython's public ones are missing on
+both backends (../shared/graalpy-facts.md, from the `@Builtin` declarations of
+`builtins/modules/Posix*.java`).  They are grouped by what a program would do
+instead, one entry per group; the event names the function itself.
+"""
+
+from __future__ import annotations
+
+from interpose.compat.catalog import BOTH, JAVA, Limitation
+from interpose.events import levels
+
+_SOURCE = "the @Builtin declarations of GraalPy's builtins/modules/Posix*.java (HEAD 85d36e23)"
+
+# limitation id -> (the posix functions GraalPy lacks, what to do instead)
+POSIX_FAMILIES: dict[str, tuple[tuple[str, ...], str]] = {
+    "posix.positional_io": (
+        ("pread", "pwrite", "preadv", "pwritev", "readv", "writev"),
+        "seek with os.lseek, then os.read/os.write (or a file object's seek/read/write)",
+    ),
+    "posix.zero_copy": (
+        ("sendfile", "splice", "copy_file_range"),
+        "copy through read and write (shutil.copyfileobj); shutil falls back to it by itself",
+    ),
+    "posix.posix_spawn": (
+        ("posix_spawn", "posix_spawnp"),
+        "start processes with subprocess (GraalPy takes its fork_exec path)",
+    ),
+    "posix.execve": (("execve",), "os.execv after updating os.environ, or subprocess with env="),
+    "posix.credentials": (
+        (
+            "setuid",
+            "setgid",
+            "seteuid",
+            "setegid",
+            "setreuid",
+            "setregid",
+            "setresuid",
+            "setresgid",
+            "getresuid",
+            "getresgid",
+            "setgroups",
+            "initgroups",
+            "getgrouplist",
+        ),
+        "start the program under the wanted user from outside; os.getuid/os.getgid/os.getgroups still work",
+    ),  # fmt: skip
+    "posix.scheduling": (
+        (
+            "sched_get_priority_max",
+            "sched_get_priority_min",
+            "sched_getaffinity",
+            "sched_getparam",
+            "sched_getscheduler",
+            "sched_rr_get_interval",
+            "sched_setaffinity",
+            "sched_setparam",
+            "sched_setscheduler",
+            "sched_yield",
+            "nice",
+            "getpriority",
+            "setpriority",
+        ),
+        "os.cpu_count() for the number of CPUs, time.sleep(0) to yield; priorities cannot be changed",
+    ),  # fmt: skip
+    "posix.wait": (
+        ("wait", "wait3", "wait4", "waitid"),
+        "os.waitpid(pid, 0), or subprocess's Popen.wait; resource.getrusage(RUSAGE_CHILDREN) for usage",
+    ),
+    "posix.sync": (("fdatasync", "sync"), "os.fsync(fd) on the files that must reach the disk"),
+    "posix.pipe2": (("pipe2",), "os.pipe(), then os.set_blocking/os.set_inheritable on its ends"),
+    "posix.file_advice": (
+        ("posix_fadvise", "posix_fallocate"),
+        "leave the advice out; os.ftruncate to reserve a file's size",
+    ),
+    "posix.special_files": (
+        ("mkfifo", "mknod", "major", "minor", "makedev"),
+        "use os.pipe or sockets instead of FIFOs; device nodes cannot be made",
+    ),
+    "posix.xattr": (
+        ("getxattr", "setxattr", "listxattr", "removexattr"),
+        "keep the metadata in a file of its own",
+    ),
+    "posix.terminal": (
+        ("ttyname", "tcgetpgrp", "tcsetpgrp", "posix_openpt", "grantpt", "unlockpt", "ptsname", "login_tty"),
+        "talk to children through subprocess pipes; os.isatty still tells a terminal",
+    ),
+    "posix.linux_fds": (
+        (
+            "eventfd",
+            "eventfd_read",
+            "eventfd_write",
+            "timerfd_create",
+            "timerfd_gettime",
+            "timerfd_gettime_ns",
+            "timerfd_settime",
+            "timerfd_settime_ns",
+            "memfd_create",
+            "pidfd_open",
+        ),
+        "os.pipe for wake-ups, select/selectors timeouts for timers, tempfile for anonymous files",
+    ),  # fmt: skip
+    "posix.isolation": (("chroot", "setns", "unshare"), "confine the program with the java backend's filesystem"),
+    "posix.system_info": (
+        ("confstr", "pathconf", "fpathconf", "getlogin", "times", "device_encoding", "getrandom"),
+        "getpass.getuser() for the login, time.process_time() for times, os.urandom for random bytes, "
+        "os.statvfs for path limits",
+    ),
+    "posix.fd_misc": (
+        ("closerange", "lockf", "abort"),
+        "close fds in a loop of os.close, lock with fcntl.lockf/flock, end with os._exit",
+    ),
+}
+
+# module -> (limitation id, the message: what GraalPy's module lacks, what to do instead)
+MODULE_FAMILIES: dict[str, tuple[str, str, str]] = {
+    "select": (
+        "select.poll",
+        "select.poll, select.epoll, select.devpoll and select.kqueue do not exist on GraalPy "
+        "(its select has only select(), error and PIPE_BUF)",
+        "use select.select, or selectors.DefaultSelector (which is the select one there)",
+    ),
+    "fcntl": (
+        "fcntl.fcntl",
+        "fcntl.fcntl and its F_* commands do not exist on GraalPy (its fcntl has only flock, lockf and ioctl)",
+        "os.set_blocking/os.get_blocking and os.set_inheritable for the usual F_GETFL/F_SETFL/F_SETFD uses",
+    ),
+    "signal": (
+        "signal.pending",
+        "signal.pthread_kill, pthread_sigmask, sigpending, sigwait, sigwaitinfo, sigtimedwait, pidfd_send_signal, "
+        "strsignal and pause do not exist on GraalPy",
+        "install handlers with signal.signal; wait with threading primitives; signal.Signals(n).name for names",
+    ),
+    "resource": (
+        "resource.setrlimit",
+        "resource.setrlimit and resource.prlimit do not exist on GraalPy "
+        "(its resource has only getrlimit, getrusage and getpagesize)",
+        "set limits outside the program (ulimit in the shell that starts it)",
+    ),
+}
+
+
+def _posix_entry(id: str, names: tuple[str, ...], hint: str) -> Limitation:
+    listed = ", ".join(f"os.{name}" for name in names)
+    verb = "does" if len(names) == 1 else "do"
+    return Limitation(
+        id=id,
+        backends=BOTH,
+        level=levels.INFO,
+        enforce="raised",
+        warn="allowed",
+        message=f"{listed} {verb} not exist on GraalPy",
+        fact=f"GraalPy's posix does not define them on either backend ({_SOURCE}): AttributeError",
+        hint=hint,
+    )
+
+
+def _module_entry(module: str, id: str, lacks: str, hint: str) -> Limitation:
+    return Limitation(
+        id=id,
+        backends=BOTH,
+        level=levels.INFO,
+        enforce="raised",
+        warn="allowed",
+        message=lacks,
+        fact=f"GraalPy's {module} module (builtins/modules/*ModuleBuiltins.java) does not define them: AttributeError",
+        hint=hint,
+    )
+
+
+_SPAWN_HINT = "use multiprocessing's spawn context (GraalPy's default): multiprocessing.get_context('spawn')"
+
+
+def _start_method(method: str) -> Limitation:
+    return Limitation(
+        id=f"multiprocessing.{method}",
+        backends=BOTH,
+        level=levels.INFO,
+        enforce="raised",
+        warn="allowed",
+        message=f"'{method}' not supported on GraalPy",
+        fact=f"GraalPy's multiprocessing/context.py: starting a process of the {method} context raises "
+        f"NotImplementedError (lib-python/3, 'GraalPy change')",
+        hint=_SPAWN_HINT,
+    )
+
+
+FAST_PATH = "stdlib.fast_path"
+# Stdlib modules that call a function GraalPy lacks only because a probe at import (or before the call) found it:
+# on GraalPy they take their portable path instead (shutil's read/write copy, subprocess's fork_exec, ...).
+FAST_PATH_MODULES = frozenset(
+    {"shutil", "subprocess", "selectors", "socket", "asyncio.unix_events", "multiprocessing.resource_tracker"}
+)
+
+SURFACE_ENTRIES: tuple[Limitation, ...] = (
+    *(_posix_entry(id, names, hint) for id, (names, hint) in POSIX_FAMILIES.items()),
+    *(_module_entry(module, *family) for module, family in MODULE_FAMILIES.items()),
+    Limitation(
+        id=FAST_PATH,
+        backends=BOTH,
+        level=levels.FINE,
+        enforce="changed",
+        warn="allowed",
+        message="the standard library takes its portable path on GraalPy, which lacks this function",
+        fact="shutil, subprocess, selectors, socket and asyncio choose sendfile, posix_spawn, poll/epoll or pidfd "
+        "by probing os/select; GraalPy's lack them, so it copies with read/write, starts processes with fork_exec, "
+        "selects with select()",
+        hint="nothing to do: the program's own code is not concerned",
+    ),
+    _start_method("fork"),
+    _start_method("forkserver"),
+    Limitation(
+        id="multiprocessing.start_methods",
+        backends=BOTH,
+        level=levels.FINE,
+        enforce="changed",
+        warn="allowed",
+        message="multiprocessing's only start method on GraalPy is spawn, and it is the default",
+        fact="GraalPy's multiprocessing/context.py: get_all_start_methods() is ['spawn'] and the default context "
+        "is spawn on every platform (CPython's default is fork on Linux up to 3.13)",
+        hint=_SPAWN_HINT,
+    ),
+    Limitation(
+        id="multiprocessing.java",
+        backends=(JAVA,),
+        level=levels.INFO,
+        enforce="raised",
+        warn="allowed",
+        message="multiprocessing not supported with the java POSIX backend",
+        fact="GraalPy's multiprocessing/context.py: SpawnProcess._Popen raises ValueError on the java backend; "
+        "Pool and ProcessPoolExecutor fail with it",
+        hint="use threads (multiprocessing.pool.ThreadPool, ThreadPoolExecutor) or the native backend",
+    ),
+)
