@@ -2,11 +2,15 @@
 
 Children are real processes started by the host's fork_exec (see
 forkexec.py), remembered here so that `kill` can tell its own children from
-other processes, as GraalPy's backend does.  Process groups, sessions and the
-effective ids are not available; `exec*` and `system` run from the emulated cwd.
+other processes, as GraalPy's backend does: it sends SIGKILL, SIGTERM or 0 to
+its own children only (any other pid is ESRCH) and refuses every other signal.
+Process groups, sessions, the parent's pid, pseudo-terminals and the effective
+ids are not available; `exec*` and `system` run from the emulated cwd.
 """
 
 from __future__ import annotations
+
+import errno
 
 # The C module, loaded with the interpreter: `signal` would import enum into the program.
 from _signal import SIGKILL, SIGTERM  # type: ignore[import-not-found]
@@ -24,20 +28,25 @@ if TYPE_CHECKING:
 
     from interpose.backends.emulated.process import EmulatedProcess
 
-# Functions GraalPy's java backend raises UnsupportedOperation for; under warn they are the host's.
-GROUP_FUNCTIONS = ("getppid", "getpgid", "setpgid", "getpgrp", "getsid", "setsid", "killpg")
+# Functions GraalPy's java backend raises UnsupportedOperation for (name -> GraalPy's feature text);
+# under warn they are the host's.  The catalog id is `process.<name>` (fd.openpty for openpty).
+REFUSED = {
+    "getppid": "getppid", "getpgid": "getpgid", "setpgid": "setpgid", "getpgrp": "getpgrp", "getsid": "getsid",
+    "setsid": "getsid", "killpg": "killpg", "openpty": "openpty",
+}  # fmt: skip
 # Functions GraalPy deletes from posix on the java backend.
 MISSING = {"geteuid": "process.effective_ids", "getegid": "process.effective_ids"}
 _KILL_SIGNALS = (SIGKILL, SIGTERM, 0)
 
 
-def limited_host_function(name: str, limitation: str) -> Callable[..., object]:
-    """The host's function, behind a limitation: UnsupportedOperation under enforce, logged under warn."""
+def limited_host_function(name: str, limitation: str, feature: str | None = None) -> Callable[..., object]:
+    """The host's function, behind a limitation: UnsupportedOperation(feature) under enforce, logged under warn."""
     host = getattr(os, name)
+    message = name if feature is None else feature
 
     def limited(*args: object, **kwargs: object) -> object:
         if hit(limitation, f"os.{name}"):
-            raise unsupported(name)
+            raise unsupported(message)
         return host(*args, **kwargs)
 
     limited.__name__ = limited.__qualname__ = name
@@ -52,16 +61,20 @@ def limited_host_functions(functions: dict[str, str]) -> dict[str, Callable[...,
 
 
 def build(process: EmulatedProcess, spawn_and_wait: Callable[[list[str]], int]) -> dict[str, Callable[..., Any]]:
-    """The process part of the shim posix (GROUP_FUNCTIONS limited; geteuid/getegid left to `absent`)."""
+    """The process part of the shim posix: REFUSED limited, geteuid/getegid logged (absent under enforce)."""
 
     def kill(pid: int, signal: int, /) -> None:
-        if not (pid in process.children and signal in _KILL_SIGNALS) and hit("process.kill", "os.kill"):
-            raise unsupported("kill")
+        if signal not in _KILL_SIGNALS and hit("process.kill", "os.kill", {"signal": signal}):
+            raise unsupported("Sending arbitrary signals to child processes. Can only send KILL and TERM signals")
+        if pid not in process.children and hit("process.kill_other", "os.kill", {"pid": pid, "signal": signal}):
+            raise ProcessLookupError(errno.ESRCH, os.strerror(errno.ESRCH))
         os.kill(pid, signal)
 
     def waitpid(pid: int, options: int, /) -> tuple[int, int]:
-        if options not in (0, os.WNOHANG) and hit("process.waitpid_options", "os.waitpid"):
-            raise unsupported("waitpid with options other than 0 and WNOHANG")
+        if options not in (0, os.WNOHANG) and hit("process.waitpid_options", "os.waitpid", {"options": options}):
+            raise unsupported("Only 0 or WNOHANG are supported for waitpid")
+        if pid < -1 and hit("process.waitpid_group", "os.waitpid", {"pid": pid}):
+            raise unsupported("Process groups in waitpid")
         result = os.waitpid(pid, options)
         if result[0]:
             process.children.pop(result[0], None)
@@ -91,7 +104,12 @@ def build(process: EmulatedProcess, spawn_and_wait: Callable[[list[str]], int]) 
         text = os.fsdecode(command) if isinstance(command, bytes) else command
         return spawn_and_wait([shell, "-c", text])  # type: ignore[list-item]
 
-    namespace: dict[str, Callable[..., Any]] = limited_host_functions(dict.fromkeys(GROUP_FUNCTIONS, "process.group"))
+    namespace: dict[str, Callable[..., Any]] = {
+        name: limited_host_function(name, "fd.openpty" if name == "openpty" else f"process.{name}", feature)
+        for name, feature in REFUSED.items()
+        if hasattr(os, name)
+    }
+    namespace.update(limited_host_functions(MISSING))  # under warn; under enforce `absent` takes them out
     for function in (kill, waitpid, execv, execve, system):
         namespace[function.__name__] = function
     return namespace
