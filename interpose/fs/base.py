@@ -52,17 +52,34 @@ def check_length(path: str) -> None:
         raise err(E.ENAMETOOLONG, path)
 
 
+def check_path_max(path: str) -> None:
+    """ENAMETOOLONG for a whole path of PATH_MAX bytes or more, as getname() refuses it before any lookup.
+
+    A str path that cannot be encoded (a lone surrogate outside surrogateescape's U+DC80-U+DCFF) raises the
+    UnicodeEncodeError CPython's path converter raises, for a provider the host's ``os`` never sees.
+    """
+    size = len(path) if path.isascii() else len(os.fsencode(path))
+    if size >= PATH_MAX:
+        raise err(E.ENAMETOOLONG, path)
+
+
+def check_name(name: str, path: str) -> None:
+    """ENAMETOOLONG for one name over NAME_MAX bytes, which Linux finds when it looks that name up."""
+    if len(name) > NAME_MAX // 4 and len(os.fsencode(name)) > NAME_MAX:
+        raise err(E.ENAMETOOLONG, path)
+
+
 def stat_result(
     mode: int, ino: int, dev: int, nlink: int, uid: int, gid: int, size: int,
-    atime_ns: int, mtime_ns: int, ctime_ns: int, blksize: int = 4096,
+    atime_ns: int, mtime_ns: int, ctime_ns: int, blksize: int = 4096, blocks: int | None = None, rdev: int = 0,
 ) -> os.stat_result:
-    """A genuine ``os.stat_result`` (isinstance holds) with every time field filled."""
+    """A genuine ``os.stat_result`` (isinstance holds) with every time field filled; blocks default to the size's."""
     return os.stat_result((
         mode, ino, dev, nlink, uid, gid, size,
         atime_ns // 1_000_000_000, mtime_ns // 1_000_000_000, ctime_ns // 1_000_000_000,
         atime_ns / 1e9, mtime_ns / 1e9, ctime_ns / 1e9,
         atime_ns, mtime_ns, ctime_ns,
-        blksize, (size + 511) // 512, 0,
+        blksize, (size + 511) // 512 if blocks is None else blocks, rdev,
     ))
 
 

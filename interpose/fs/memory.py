@@ -6,6 +6,11 @@ component by component, follows symlinks (at most 40), and takes ``..`` to the
 physical parent, as the kernel does.  Permissions follow the process's real
 uid/gid (root passes every check but execute on files without any x bit).
 Reads do not update atime (as a ``noatime`` mount): it keeps comparisons stable.
+File contents are sparse (``sparse.py``) and offsets are checked as on tmpfs.
+``MemoryFileSystem(linux=True)`` (the ``memory`` spec) starts with what programs
+expect of a Linux root: ``/tmp`` (mode 1777, sticky) and ``/dev``'s character
+devices, whose handles are the host's own ``/dev/null``, ``/dev/zero``... (harmless,
+and real fds a child process or native code can be handed).
 
 The overlay provider is this class with a lazily loaded lower layer, so the
 hooks ``_entries``, ``_data`` and ``_reader`` are where a node may be filled in.
@@ -22,12 +27,15 @@ from interpose.fs.base import (
     MAX_SYMLINKS,
     FileHandle,
     FileSystem,
-    check_length,
+    check_name,
+    check_path_max,
     components,
     err,
     refile,
     stat_result,
 )
+from interpose.fs.host import HostFileHandle
+from interpose.fs.sparse import MAX_FILE_SIZE, SparseData, check_range
 from interpose.host import os
 
 _devices = itertools.count(0x7F00)
@@ -60,12 +68,27 @@ class File(Node):
 
     def __init__(self, fs: MemoryFileSystem, mode: int) -> None:
         super().__init__(fs, S.S_IFREG | mode)
-        self.data: bytearray | None = bytearray()
+        self.data: SparseData | None = SparseData()
         self.lower: str | None = None
         self.lower_size = 0
 
     def size(self) -> int:
-        return self.lower_size if self.data is None else len(self.data)
+        return self.lower_size if self.data is None else self.data.size
+
+
+class Device(Node):
+    """A character device of a Linux root (/dev/null...): opening it opens the host's own, whose mode it shows."""
+
+    __slots__ = ("host", "rdev")
+
+    def __init__(self, fs: MemoryFileSystem, host: str, rdev: int) -> None:
+        try:
+            mode = os.stat(host).st_mode
+        except OSError:
+            mode = S.S_IFCHR | 0o666
+        super().__init__(fs, mode)
+        self.host = host
+        self.rdev = rdev
 
 
 class Dir(Node):
@@ -119,20 +142,19 @@ class MemoryHandle(FileHandle):
             raise err(E.EBADF)
         if not isinstance(node, File):
             raise err(E.EISDIR)
+        check_range(offset, size)
         if node.data is None and self._lower is not None:
             return self._lower.pread(size, offset)
-        return bytes(self._fs._data(node)[offset:offset + size])
+        return self._fs._data(node).read(offset, size)
 
     def pwrite(self, data: bytes, offset: int) -> int:
         node = self.node
         if not self._writable or not isinstance(node, File):
             raise err(E.EBADF)
+        check_range(offset, len(data))
         if not data:
             return 0  # as Linux: nothing written, so no hole, no new size and no new mtime (and no copy-up)
-        buf = self._fs._data(node)
-        if offset > len(buf):
-            buf.extend(bytes(offset - len(buf)))
-        buf[offset:offset + len(data)] = data
+        self._fs._data(node).write(offset, data)
         node.mtime = node.ctime = time.time_ns()
         return len(data)
 
@@ -170,22 +192,52 @@ class MemoryHandle(FileHandle):
             self._lower = None
 
 
-class MemoryFileSystem(FileSystem):
-    """A private tree in memory, owned by the process's uid/gid."""
+class DeviceHandle(HostFileHandle):
+    """The host's own device, opened with the program's access mode; its attributes are the node's."""
 
-    def __init__(self) -> None:
+    __slots__ = ("_fs", "node")
+
+    def __init__(self, fs: MemoryFileSystem, node: Device, path: str, flags: int) -> None:
+        super().__init__(os.open(node.host, flags & (os.O_ACCMODE | os.O_NONBLOCK) | os.O_CLOEXEC), path)
+        self._fs = fs
+        self.node = node
+
+    def stat(self) -> os.stat_result:
+        return self._fs._stat(self.node)
+
+    def chmod(self, mode: int) -> None:
+        self._fs._chmod_node(self.node, mode, "")
+
+    def utime(self, ns: tuple[int, int] | None) -> None:
+        self._fs._utime_node(self.node, ns, "")
+
+
+#: The character devices of a Linux root: name, major, minor.
+DEVICES = (("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9))
+
+
+class MemoryFileSystem(FileSystem):
+    """A private tree in memory, owned by the process's uid/gid; with ``linux``, /dev and /tmp in it."""
+
+    def __init__(self, linux: bool = False) -> None:
         self._inodes = itertools.count(1)
         self._dev = next(_devices)
         self._uid = os.getuid()
         self._gid = os.getgid()
         self._root = Dir(self, 0o755, None)
+        if linux:
+            dev = Dir(self, 0o755, self._root)
+            self._attach(self._root, "dev", dev)
+            for name, major, minor in DEVICES:
+                self._attach(dev, name, Device(self, "/dev/" + name, os.makedev(major, minor)))
+            self._attach(self._root, "tmp", Dir(self, 0o1777, self._root))
 
     # -- hooks the overlay fills in --------------------------------------------------
     def _entries(self, d: Dir) -> dict[str, Node]:
         """A directory's names; overridden to read a lower layer on first look."""
         return d.entries
 
-    def _data(self, f: File) -> bytearray:
+    def _data(self, f: File) -> SparseData:
         """A file's bytes for reading or writing in place (copy-up point in the overlay)."""
         assert f.data is not None
         return f.data
@@ -201,6 +253,7 @@ class MemoryFileSystem(FileSystem):
         ``parent`` is None when the path names no directory entry (the root, a
         trailing ``..``, or a followed symlink to ``.`` or ``/``).
         """
+        check_path_max(path)
         todo = components(path)
         todo.reverse()
         cur = self._root
@@ -214,6 +267,7 @@ class MemoryFileSystem(FileSystem):
             if name == "..":
                 cur = node = cur.parent
                 continue
+            check_name(name, path)
             node = (cur.entries if cur.lower is None else self._entries(cur)).get(name)
             if isinstance(node, Link) and (todo or follow):
                 links += 1
@@ -262,14 +316,16 @@ class MemoryFileSystem(FileSystem):
 
     def _new_entry(self, path: str) -> tuple[Dir, str]:
         """The parent and name where ``path`` is to be created: EEXIST if taken."""
-        check_length(path)
         parent, name, node = self._walk(path, False)
         if node is not None or parent is None:
             raise err(E.EEXIST, path)
         self._require(parent, _W | _X, path)
         return parent, name
 
-    def _attach(self, parent: Dir, name: str, node: Node) -> None:
+    def _attach(self, parent: Dir, name: str, node: Node, fresh: bool = True) -> None:
+        """Enter ``node`` as ``name``; a ``fresh`` one is on its parent's device, as on one Linux filesystem."""
+        if fresh:
+            node.dev = parent.dev
         self._entries(parent)[name] = node
         if isinstance(node, Dir):
             parent.nlink += 1
@@ -287,8 +343,11 @@ class MemoryFileSystem(FileSystem):
 
     # -- attributes ------------------------------------------------------------------
     def _stat(self, node: Node) -> os.stat_result:
+        if isinstance(node, File) and node.data is not None:  # sparse: blocks count what is held
+            return stat_result(node.mode, node.ino, node.dev, node.nlink, node.uid, node.gid, node.data.size,
+                               node.atime, node.mtime, node.ctime, blocks=(node.data.allocated() + 511) // 512)
         return stat_result(node.mode, node.ino, node.dev, node.nlink, node.uid, node.gid, node.size(),
-                           node.atime, node.mtime, node.ctime)
+                           node.atime, node.mtime, node.ctime, rdev=node.rdev if isinstance(node, Device) else 0)
 
     def _chmod_node(self, node: Node, mode: int, path: str) -> None:
         self._owner(node, path)
@@ -309,14 +368,12 @@ class MemoryFileSystem(FileSystem):
     def _truncate_node(self, node: File, length: int, path: str) -> None:
         if length < 0:
             raise err(E.EINVAL, path)
+        if length > MAX_FILE_SIZE:
+            raise err(E.EFBIG, path)  # inode_newsize_ok (CPython's off_t conversion stops it before, on the host)
         if length == 0:
-            node.data = bytearray()
+            node.data = SparseData()
         else:
-            buf = self._data(node)
-            if length < len(buf):
-                del buf[length:]
-            else:
-                buf.extend(bytes(length - len(buf)))
+            self._data(node).truncate(length)
         node.mtime = node.ctime = time.time_ns()
 
     def stat(self, path: str, follow_symlinks: bool = True) -> os.stat_result:
@@ -337,7 +394,8 @@ class MemoryFileSystem(FileSystem):
         node = self._existing(path)
         if isinstance(node, Dir):
             raise err(E.EISDIR, path)
-        assert isinstance(node, File)
+        if not isinstance(node, File):
+            raise err(E.EINVAL, path)  # vfs_truncate: only regular files
         self._require(node, _W, path)
         self._truncate_node(node, length, path)
 
@@ -373,7 +431,6 @@ class MemoryFileSystem(FileSystem):
     def open(self, path: str, flags: int, mode: int = 0o666) -> FileHandle:
         create = flags & os.O_CREAT
         excl = create and flags & os.O_EXCL
-        check_length(path)
         parent, name, node = self._walk(path, not (flags & os.O_NOFOLLOW or excl))
         acc = flags & os.O_ACCMODE
         if node is None:
@@ -394,11 +451,13 @@ class MemoryFileSystem(FileSystem):
                 raise err(E.EISDIR, path)
             self._require(node, _R, path)
         else:
-            assert isinstance(node, File)
             if flags & os.O_DIRECTORY:
                 raise err(E.ENOTDIR, path)
             want = (0 if acc == os.O_WRONLY else _R) | (0 if acc == os.O_RDONLY else _W)
             self._require(node, want | (_W if flags & os.O_TRUNC else 0), path)
+            if isinstance(node, Device):  # O_TRUNC means nothing to a device
+                return DeviceHandle(self, node, path, flags)
+            assert isinstance(node, File)
             if flags & os.O_TRUNC:
                 self._truncate_node(node, 0, path)
         return MemoryHandle(self, node, path, flags)
@@ -444,7 +503,7 @@ class MemoryFileSystem(FileSystem):
                 raise err(E.EPERM, src)
         except OSError as e:
             raise refile(e, src, dst) from None
-        self._attach(parent, name, node)
+        self._attach(parent, name, node, fresh=False)
         node.nlink += 1
         node.ctime = time.time_ns()
 
@@ -456,7 +515,13 @@ class MemoryFileSystem(FileSystem):
         if node is None:
             raise err(E.ENOENT, path)
         self._require(parent, _W | _X, path)
+        self._sticky(parent, node, path)
         return parent, name, node
+
+    def _sticky(self, parent: Dir, node: Node, path: str) -> None:
+        """In a sticky directory (/tmp) only a name's owner, the directory's owner or root may remove it."""
+        if parent.mode & S.S_ISVTX and self._uid and self._uid not in (node.uid, parent.uid):
+            raise err(E.EPERM, path)
 
     def unlink(self, path: str) -> None:
         parent, name, node = self._removable(path, E.EISDIR)
@@ -479,7 +544,6 @@ class MemoryFileSystem(FileSystem):
             raise refile(e, src, dst) from None
 
     def _rename(self, src: str, dst: str) -> None:
-        check_length(dst)
         sparent, sname, node = self._walk(src, False)
         dparent, dname, target = self._walk(dst, False)
         if sparent is None or dparent is None:
@@ -502,7 +566,9 @@ class MemoryFileSystem(FileSystem):
             raise err(E.EISDIR)
         self._require(sparent, _W | _X, src)
         self._require(dparent, _W | _X, dst)
+        self._sticky(sparent, node, src)
         if target is not None:
+            self._sticky(dparent, target, dst)
             self._detach(dparent, dname)
         del self._entries(sparent)[sname]
         self._entries(dparent)[dname] = node

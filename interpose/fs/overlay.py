@@ -20,12 +20,14 @@ layer at DIR, through the ``rooted`` provider.
 
 from __future__ import annotations
 
+import itertools
 import stat as S
 
 from interpose.fs.base import FileHandle, FileSystem
 from interpose.fs.host import HostFileSystem
 from interpose.fs.memory import Dir, File, Link, MemoryFileSystem, Node
 from interpose.fs.readonly import ReadOnlyFileSystem
+from interpose.fs.sparse import SparseData
 from interpose.host import os
 
 
@@ -35,6 +37,9 @@ class OverlayFileSystem(MemoryFileSystem):
     def __init__(self, lower: FileSystem | None = None) -> None:
         self.lower: FileSystem = ReadOnlyFileSystem(lower if lower is not None else HostFileSystem())
         super().__init__()
+        # New nodes share the lower devices (they are created in lower directories), so their inode numbers
+        # come from a range no disk filesystem hands out, and stay unique per device.
+        self._inodes = itertools.count(1 << 62)
         self._linked: dict[tuple[int, int], Node] = {}
         self._root = self._from_lower(self.lower.stat("/"), "/", None)  # type: ignore[assignment]
 
@@ -76,14 +81,17 @@ class OverlayFileSystem(MemoryFileSystem):
             d.lower = None
         return d.entries
 
-    def _data(self, f: File) -> bytearray:
-        """Copy up: the lower bytes become the file's own."""
+    def _data(self, f: File) -> SparseData:
+        """Copy up: the lower bytes become the file's own (runs of zeros stay holes)."""
         if f.data is None:
             assert f.lower is not None
-            data = bytearray()
+            data = SparseData()
             with self.lower.open(f.lower, os.O_RDONLY) as h:
-                while chunk := h.pread(1 << 20, len(data)):
-                    data += chunk
+                while chunk := h.pread(1 << 20, data.size):
+                    if chunk.count(0) == len(chunk):
+                        data.size += len(chunk)
+                    else:
+                        data.write(data.size, chunk)
             f.data = data
             f.lower = None
         return f.data

@@ -20,7 +20,7 @@ from __future__ import annotations
 import errno as E
 import stat as S
 
-from interpose.fs.base import MAX_SYMLINKS, FileSystem, check_length, components, err, refile
+from interpose.fs.base import MAX_SYMLINKS, FileSystem, check_path_max, components, err, refile
 from interpose.fs.host import HostFileHandle, open_creating, real_umask, scan
 from interpose.fs.resolve import host_path, resolve
 from interpose.host import os
@@ -74,7 +74,7 @@ class RootedFileSystem(FileSystem):
     # -- resolution ------------------------------------------------------------------
     def _walk(self, path: str, follow: bool) -> _Spot:
         """Resolve ``path`` inside the root; the caller closes the spot.  The last name need not exist."""
-        check_length(path)
+        check_path_max(path)  # a name over NAME_MAX is the kernel's to refuse, when the walk reaches it
         todo = components(path)
         todo.reverse()
         fds = [self._root_fd]

@@ -40,7 +40,7 @@ def _host(arg: str) -> FileSystem:
 def _memory(arg: str) -> FileSystem:
     from interpose.fs.memory import MemoryFileSystem
 
-    return MemoryFileSystem()
+    return MemoryFileSystem(linux=True)
 
 
 def _deny(arg: str) -> FileSystem:

@@ -119,6 +119,17 @@ class Target:
         with self.fs.open(self.p(path), os.O_WRONLY, 0o644) as h:
             return h.pwrite(data, offset), h.size(), self.fs.stat(self.p(path)).st_size
 
+    def read_at(self, path: str, size: int, offset: int) -> Any:
+        """A positional read: the bytes (holes read as zeros)."""
+        with self.fs.open(self.p(path), os.O_RDONLY, 0o644) as h:
+            return h.pread(size, offset)
+
+    def ftruncate(self, path: str, length: int) -> Any:
+        """Truncation through an open handle, and the size after."""
+        with self.fs.open(self.p(path), os.O_WRONLY, 0o644) as h:
+            h.truncate(length)
+            return h.size()
+
     def read(self, path: str, flags: int = os.O_RDONLY) -> Any:
         with self.fs.open(self.p(path), flags, 0o644) as h:
             if h.is_directory:
