@@ -28,8 +28,8 @@ _OPCODES: dict[tuple[int, int], dict[str, int]] = {
     },
     (3, 11): {
         "CACHE": 0, "EXTENDED_ARG": 144, "LOAD_ATTR": 106, "LOAD_METHOD": 160, "IMPORT_FROM": 109, "CALL": 171,
-        "LOAD_GLOBAL": 116, "LOAD_NAME": 101, "BUILD_TUPLE": 102, "PUSH_EXC_INFO": 35, "CHECK_EXC_MATCH": 36,
-        "POP_JUMP_FORWARD_IF_FALSE": 114, "POP_TOP": 1,
+        "PRECALL": 166, "LOAD_GLOBAL": 116, "LOAD_NAME": 101, "BUILD_TUPLE": 102, "PUSH_EXC_INFO": 35,
+        "CHECK_EXC_MATCH": 36, "POP_JUMP_FORWARD_IF_FALSE": 114, "POP_TOP": 1,
     },
     (3, 12): {
         "CACHE": 0, "EXTENDED_ARG": 144, "LOAD_ATTR": 106, "IMPORT_FROM": 109, "CALL": 171, "LOAD_GLOBAL": 116,
@@ -49,7 +49,8 @@ KNOWN = bool(OP)
 _NONE = -1  # an opcode number no instruction has
 _CACHE = OP.get("CACHE", _NONE)
 _EXTENDED_ARG = OP.get("EXTENDED_ARG", _NONE)
-_CALL_NAMES = ("CALL", "CALL_KW", "CALL_FUNCTION", "CALL_METHOD", "CALL_FUNCTION_KW")
+# 3.11's PRECALL: once specialized for a builtin (PRECALL_BUILTIN_FAST...), it makes the call itself.
+_CALL_NAMES = ("CALL", "PRECALL", "CALL_KW", "CALL_FUNCTION", "CALL_METHOD", "CALL_FUNCTION_KW")
 CALLS = frozenset(OP[name] for name in _CALL_NAMES if name in OP)
 _EXCEPTION_TABLE = VERSION >= (3, 11)
 # LOAD_GLOBAL's name index is its argument >> 1 from 3.11, LOAD_ATTR's from 3.12 (the low bit is a flag).

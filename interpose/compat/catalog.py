@@ -45,6 +45,7 @@ class Limitation:
         return f"<Limitation {self.id} {self.level_name}>"
 
     def as_dict(self) -> dict[str, object]:
+        """The entry as JSON values (`python -m interpose limitations --format json`), its hint included."""
         fields: dict[str, object] = {name: getattr(self, name) for name in self.__slots__}
         fields["backends"] = list(self.backends)
         fields["level"] = self.level_name
@@ -58,34 +59,48 @@ class Limitation:
         return self.enforce if policy == "enforce" else self.warn
 
 
-def _both(id: str, level: int, enforce: str, message: str, fact: str) -> Limitation:
+def _both(id: str, level: int, enforce: str, message: str, fact: str, hint: str) -> Limitation:
     """An entry that holds on both backends; `warn` lets the call proceed."""
-    return Limitation(id=id, backends=BOTH, level=level, enforce=enforce, warn="allowed", message=message, fact=fact)
+    return Limitation(
+        id=id, backends=BOTH, level=level, enforce=enforce, warn="allowed", message=message, fact=fact, hint=hint
+    )
 
 
-def _missing_function(name: str, issue: str) -> Limitation:
+def _missing_function(name: str, issue: str, hint: str) -> Limitation:
     return _both(
         f"process.{name}",
         levels.INFO,
         "raised",
         f"os.{name} does not exist on GraalPy",
         f"GraalPy defines no os.{name} on either backend: AttributeError ({issue})",
+        hint,
     )
 
 
-def _ignored_fork_exec_argument(name: str, subprocess_name: str) -> Limitation:
+def _ignored_fork_exec_argument(name: str, subprocess_name: str, instead: str) -> Limitation:
     return _both(
         f"subprocess.{name}_ignored",
         levels.FINE,
         "ignored",
         f"Ignored: fork_exec argument {name} (subprocess's {subprocess_name}=) is dropped on GraalPy",
         f"GraalPy's fork_exec drops {name} silently on both backends; the child runs without it",
+        f"do not rely on subprocess's {subprocess_name}= on GraalPy: {instead}",
     )
 
 
 _ENTRIES: tuple[Limitation, ...] = (
-    _missing_function("fork", "graalpython #374"),
-    _missing_function("forkpty", "graalpython #374: pty.fork falls back to os.fork"),
+    _missing_function(
+        "fork",
+        "graalpython #374",
+        "start processes with subprocess, or with multiprocessing's spawn context "
+        "(multiprocessing.get_context('spawn'), GraalPy's default); test for it with hasattr(os, 'fork')",
+    ),
+    _missing_function(
+        "forkpty",
+        "graalpython #374: pty.fork falls back to os.fork",
+        "run the child with subprocess and pipes instead of pty.fork/os.forkpty (a pexpect-style terminal "
+        "needs a native backend that has fork)",
+    ),
     Limitation(
         id="process.spawn",
         backends=BOTH,
@@ -94,6 +109,7 @@ _ENTRIES: tuple[Limitation, ...] = (
         warn="allowed",
         message="os.spawn* and os.P_WAIT/P_NOWAIT/P_NOWAITO do not exist on GraalPy",
         fact="os.py defines the spawn family only over os.fork, which GraalPy lacks: AttributeError",
+        hint="use subprocess.run or subprocess.Popen instead of os.spawn* (P_NOWAIT: Popen without wait)",
     ),
     Limitation(
         id="subprocess.preexec_fn",
@@ -103,11 +119,17 @@ _ENTRIES: tuple[Limitation, ...] = (
         warn="allowed",
         message="preexec_fn not supported",
         fact="GraalPy's fork_exec raises RuntimeError('preexec_fn not supported') on both backends (graalpython #393)",
+        hint="use subprocess's own arguments instead of preexec_fn: start_new_session=True instead of "
+        "preexec_fn=os.setsid, process_group=, cwd=, env=, pass_fds=; or do the work in the child program",
     ),
-    _ignored_fork_exec_argument("gid", "group"),
-    _ignored_fork_exec_argument("extra_groups", "extra_groups"),
-    _ignored_fork_exec_argument("uid", "user"),
-    _ignored_fork_exec_argument("umask", "umask"),
+    _ignored_fork_exec_argument("gid", "group", "change the group in the child itself (setpriv, sudo -g, sg)"),
+    _ignored_fork_exec_argument(
+        "extra_groups", "extra_groups", "set the groups in the child itself (setpriv --groups, sudo)"
+    ),
+    _ignored_fork_exec_argument("uid", "user", "change the user in the child itself (setpriv, sudo -u, runuser)"),
+    _ignored_fork_exec_argument(
+        "umask", "umask", "set it in the child itself (sh -c 'umask 022; exec prog') or give files explicit modes"
+    ),
 )
 
 CATALOG: dict[str, Limitation] = {entry.id: entry for entry in _ENTRIES}

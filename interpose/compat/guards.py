@@ -31,19 +31,23 @@ USES = (UNGUARDED, GUARDED, PROBE)
 _IMPORT_FROM = bytecode.OP.get("IMPORT_FROM", -1)
 _JAVA_UNSUPPORTED = "Feature not supported on 'java' POSIX backend"
 _RAISING = ("raised", "refused")
+#: What an entry raises when neither its message nor its kind says (GraalPy's own exceptions).
+_RAISES: dict[str, type[BaseException]] = {"subprocess.preexec_fn": RuntimeError}
 
 _guards: dict[tuple[object, int, type[BaseException]], bool] = {}
 
 
 def exception_of(entry: Limitation) -> type[BaseException] | None:
     """The class GraalPy raises for `entry` under enforce (None when nothing is raised)."""
-    raises = getattr(entry, "raises", None)
-    if raises is not None:
-        return raises  # type: ignore[no-any-return,unused-ignore]
     if entry.enforce not in _RAISING:
         return None
+    known = _RAISES.get(entry.id)
+    if known is not None:
+        return known
     if entry.message.startswith(_JAVA_UNSUPPORTED):
         return UnsupportedOperation
+    if " not exist" in entry.message:  # a function GraalPy does not define: its lookup raises
+        return AttributeError
     return Exception  # not known more precisely: only a handler that takes any Exception guards it
 
 
@@ -81,13 +85,13 @@ def classify(entry: Limitation, lookup: bool, inner: FrameType | None, program: 
     `inner`: the frame that made the access or call; `program`: the program's own frame
     that led to it (the call site), which may be `inner` itself.
     """
-    exception: type[BaseException] | None
+    exception = exception_of(entry)
     if lookup and inner is not None:
         probe, exception = _lookup_probe(inner)
         if probe or _caught(inner, exception):
             return PROBE
-    else:
-        exception = exception_of(entry)
+    elif exception is AttributeError and inner is not None and _caught(inner, exception):
+        return PROBE  # under warn a missing function is kept and its call logged: `try: os.fork() except ...`
     guard = program if program is not None else inner
     if exception is not None and guard is not None and _caught(guard, exception):
         return GUARDED
