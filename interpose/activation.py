@@ -217,10 +217,8 @@ def _undo(activation: Activation) -> None:
     if sizes is not None:
         # Modules imported (or changed) while active took shim objects: give them the host's.
         shims: list[object] = list(activation.modules.values())
-        changed = lambda namespace: sizes.get(id(namespace)) != len(namespace)  # noqa: E731
-        rebinding.swap_references(
-            rebinding.reversed_map(activation.mapping), shims, [], cached=False, only=changed
-        )  # fmt: skip
+        reverse = rebinding.reversed_map(activation.mapping)
+        rebinding.swap_references(reverse, shims, [], cached=False, changed_since=sizes)
     if activation.session_begun:
         compat.end()
     if activation.recorder is not None:

@@ -14,7 +14,7 @@ from interpose.host import ModuleType
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
     from collections.abc import Set as AbstractSet
 
 # Modules that must keep the host: interpose itself, and importlib, which loads Python code from the host
@@ -48,8 +48,11 @@ def replacement_map(pairs: list[tuple[ModuleType, ModuleType]]) -> dict[int, tup
     return mapping
 
 
-def _keeps_host(name: str, module: object) -> bool:
+def _keeps_host(name: str) -> bool:
     return name in _KEEP_HOST_MODULES or name.split(".", 1)[0] in _KEEP_HOST_PREFIXES
+
+
+_keeps_host_by_name: dict[str, bool] = {}  # module name -> _keeps_host(name): asked for every module on every swap
 
 
 # Which globals of which module held objects of a given mapping, and the namespace's size when looked at:
@@ -78,23 +81,35 @@ def _holding_keys(
 
 def swap_references(
     mapping: dict[int, tuple[object, object]], skip: Sequence[object], swaps: list[Swap], *, cached: bool = True,
-    only: Callable[[dict[str, object]], bool] | None = None,
+    changed_since: dict[int, int] | None = None,
 ) -> None:  # fmt: skip
     """Swap, in every module's globals, each object in `mapping` for its replacement; append each swap to `swaps`.
 
     Each swap is recorded as it is made, so that a failure part-way leaves `swaps` able to undo what was done.
     `cached`: remember where the objects were held (worth it for host objects, which stay the same);
-    `only`: look only at the namespaces it accepts.
+    `changed_since`: look only at the namespaces whose size differs from this record (`namespace_sizes()`).
+    The loop runs over every loaded module twice per activation (a test fixture activates once per test), so
+    its per-module path is kept to a few dictionary look-ups.
     """
     skip_ids = {id(module) for module in skip}
     wanted = mapping.keys()
     cache = _holders.setdefault(frozenset(wanted), {}) if cached else None
+    keeps_host = _keeps_host_by_name
     for name, module in list(sys.modules.items()):
-        if module is None or id(module) in skip_ids or _keeps_host(name, module):
+        keep = keeps_host.get(name)
+        if keep is None:
+            keep = keeps_host[name] = _keeps_host(name)
+        if keep or module is None or id(module) in skip_ids:
             continue
         namespace = getattr(module, "__dict__", None)
-        if type(namespace) is not dict or (only is not None and not only(namespace)):
+        if type(namespace) is not dict:
             continue
+        if changed_since is not None and changed_since.get(id(namespace)) == len(namespace):
+            continue
+        if cache is not None:
+            known = cache.get((name, id(namespace)))
+            if known is not None and known[0] == len(namespace) and not known[1]:
+                continue  # the usual case: a module that held none of them and has not changed since
         for key in _holding_keys(cache, name, namespace, wanted):
             value = namespace.get(key)
             pair = mapping.get(id(value))
@@ -105,7 +120,12 @@ def swap_references(
 
 def namespace_sizes() -> dict[int, int]:
     """id -> size of every module namespace: what deactivation compares against to find what changed."""
-    return {id(vars(module)): len(vars(module)) for module in list(sys.modules.values()) if hasattr(module, "__dict__")}
+    sizes: dict[int, int] = {}
+    for module in list(sys.modules.values()):
+        namespace = getattr(module, "__dict__", None)
+        if type(namespace) is dict:
+            sizes[id(namespace)] = len(namespace)
+    return sizes
 
 
 def undo_swaps(swaps: list[Swap]) -> None:
