@@ -43,9 +43,7 @@ class ShimFinder:
             return None
         return ModuleSpec(fullname, self, origin="interpose")  # type: ignore[arg-type]  # a Loader by protocol
 
-    def _patched_spec(
-        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None
-    ) -> ModuleSpec | None:
+    def _patched_spec(self, fullname: str, path: Sequence[str] | None, target: ModuleType | None) -> ModuleSpec | None:
         """The spec the other finders give, whose loader runs the module and then its patch (once)."""
         for finder in sys.meta_path:
             find_spec = getattr(finder, "find_spec", None)

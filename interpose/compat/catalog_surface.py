@@ -199,7 +199,7 @@ SURFACE_ENTRIES: tuple[Limitation, ...] = (
     Limitation(
         id=FAST_PATH,
         backends=BOTH,
-        level=levels.FINE,
+        level=levels.FINER,
         enforce="changed",
         warn="allowed",
         message="the standard library takes its portable path on GraalPy, which lacks this function",

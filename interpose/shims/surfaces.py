@@ -35,18 +35,17 @@ class Surface:
         return [name for name in namespace if not name.startswith("_") and name not in self.kept]
 
 
+_SIGNAL_MISSING = ("pause", "pidfd_send_signal", "pthread_kill", "pthread_sigmask", "sigpending", "sigtimedwait",
+                   "sigwait", "sigwaitinfo", "strsignal", "struct_siginfo", "SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK",
+                   "Sigmasks")  # fmt: skip
+_RESOURCE = ("getrlimit", "getrusage", "getpagesize", "error", "struct_rusage", "RLIM_INFINITY", "RUSAGE_SELF",
+             "RUSAGE_CHILDREN", "RUSAGE_THREAD", *(f"RLIMIT_{name}" for name in _RLIMITS))  # fmt: skip
+
 SURFACES: dict[str, Surface] = {
     "select": Surface(kept=("select", "error", "PIPE_BUF")),
     "fcntl": Surface(kept=("flock", "lockf", "ioctl", *_LOCKS)),
-    "signal": Surface(
-        removed=("pause", "pidfd_send_signal", "pthread_kill", "pthread_sigmask", "sigpending", "sigtimedwait",
-                 "sigwait", "sigwaitinfo", "strsignal", "struct_siginfo", "SIG_BLOCK", "SIG_UNBLOCK",
-                 "SIG_SETMASK", "Sigmasks")
-    ),  # fmt: skip
-    "resource": Surface(
-        kept=("getrlimit", "getrusage", "getpagesize", "error", "struct_rusage", "RLIM_INFINITY", "RUSAGE_SELF",
-              "RUSAGE_CHILDREN", "RUSAGE_THREAD", *(f"RLIMIT_{name}" for name in _RLIMITS))
-    ),  # fmt: skip
+    "signal": Surface(removed=_SIGNAL_MISSING),
+    "resource": Surface(kept=_RESOURCE),
 }
 
 

@@ -71,6 +71,9 @@ def patch(package: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> 
     spawn = context._concrete_contexts.get("spawn")
     if policy == ENFORCE and spawn is not None:
         default_context = context._default_context
-        if default_context._actual_context is default_context._default_context:  # the default, already looked up
+        state = vars(default_context)
+        if state["_actual_context"] is None:  # looked up while active, it is spawn: unset again afterwards
+            swaps.append((state, "_actual_context", None, spawn))
+        elif state["_actual_context"] is state["_default_context"]:  # the default, already looked up
             swap(default_context, "_actual_context", spawn, swaps)
         swap(default_context, "_default_context", spawn, swaps)

@@ -1,0 +1,282 @@
+"""GraalPy's surface: the posix functions and the smaller modules it has, through real interposed child processes.
+
+Under enforce a function GraalPy lacks is absent (AttributeError, hasattr False) and a use is logged with the
+program's line; under warn it works as on CPython and each call is logged.  The names are GraalPy's
+(../shared/graalpy-facts.md), written out here so that the test checks the code against the facts.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import read_events, run_interposed, run_python
+
+# The 89 public posix functions of CPython 3.13 that GraalPy's posix does not define (both backends).
+GRAALPY_LACKS = """
+abort chroot closerange confstr copy_file_range device_encoding eventfd eventfd_read eventfd_write execve fdatasync fork
+forkpty fpathconf getgrouplist getlogin getpriority getrandom getresgid getresuid getxattr grantpt initgroups listxattr
+lockf login_tty major makedev memfd_create minor mkfifo mknod nice pathconf pidfd_open pipe2 posix_fadvise
+posix_fallocate posix_openpt posix_spawn posix_spawnp pread preadv ptsname pwrite pwritev readv removexattr
+sched_get_priority_max sched_get_priority_min sched_getaffinity sched_getparam sched_getscheduler sched_rr_get_interval
+sched_setaffinity sched_setparam sched_setscheduler sched_yield sendfile setegid seteuid setgid setgroups setns
+setpriority setregid setresgid setresuid setreuid setuid setxattr splice sync tcgetpgrp tcsetpgrp timerfd_create
+timerfd_gettime timerfd_gettime_ns timerfd_settime timerfd_settime_ns times ttyname unlockpt unshare wait wait3 wait4
+waitid writev
+""".split()  # noqa: SIM905
+BACKENDS = ("native", "java")
+
+
+def _run(tmp_path: Path, program: str, *options: str) -> tuple[str, list[dict[str, object]]]:
+    log_file = tmp_path / "events.jsonl"
+    log_file.unlink(missing_ok=True)
+    (tmp_path / "prog.py").write_text(textwrap.dedent(program))
+    result = run_interposed(f"--log.file={log_file}", *options, "prog.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return result.stdout, read_events(log_file)
+
+
+def test_the_list_is_graalpys_89() -> None:
+    assert len(set(GRAALPY_LACKS)) == 89
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_every_function_graalpy_lacks_is_absent_under_enforce_and_a_probe_is_not_info(
+    tmp_path: Path, backend: str
+) -> None:
+    program = f"""
+    import os, posix
+    names = {GRAALPY_LACKS!r}
+    print([name for name in names if hasattr(os, name) or hasattr(posix, name) or name in dir(os)])
+    print([name for name in names if getattr(os, name, None) is not None])
+    """
+    out, events = _run(tmp_path, program, f"--posix-backend={backend}")
+    assert out.splitlines() == ["[]", "[]"]
+    assert events == []  # probes: below the default level
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_under_warn_they_are_all_there(tmp_path: Path, backend: str) -> None:
+    program = f"""
+    import os
+    names = {GRAALPY_LACKS!r}
+    print([name for name in names if not hasattr(os, name)])
+    """
+    plain = run_python("-c", textwrap.dedent(program))
+    out, _events = _run(tmp_path, program, f"--posix-backend={backend}", "--policy=warn")
+    assert out == plain.stdout
+
+
+# One use per catalog entry: (limitation, a line that uses a function of its family and prints what it got).
+USES = [
+    ("posix.positional_io", "print(os.pread(fd, 3, 0))"),
+    ("posix.zero_copy", "print(os.sendfile(out, fd, 0, 3))"),
+    ("posix.posix_spawn", "print(os.waitpid(os.posix_spawn('/bin/true', ['true'], dict(os.environ)), 0)[1])"),
+    ("posix.credentials", "print(os.getresuid() == (os.getuid(), os.geteuid(), os.getuid()) or 'differs')"),
+    ("posix.scheduling", "print(bool(os.sched_getaffinity(0)))"),
+    ("posix.wait", "print(os.wait3(os.WNOHANG))"),
+    ("posix.sync", "os.fdatasync(fd); print('synced')"),
+    ("posix.pipe2", "r, w = os.pipe2(0); os.close(r); os.close(w); print('pipe2')"),
+    ("posix.file_advice", "os.posix_fadvise(fd, 0, 0, 0); print('advised')"),
+    ("posix.special_files", "print(os.major(os.makedev(8, 1)))"),
+    ("posix.xattr", "print(type(os.listxattr('data')).__name__)"),
+    ("posix.terminal", "print(os.ttyname(fd))"),
+    ("posix.linux_fds", "os.close(os.memfd_create('x')); print('memfd')"),
+    ("posix.isolation", "os.chroot('/'); print('chroot')"),
+    ("posix.system_info", "print(len(os.times()))"),
+    ("posix.fd_misc", "os.closerange(1000, 1001); print('closed')"),
+    ("select.poll", "print(type(select.poll()).__name__)"),
+    ("fcntl.fcntl", "print(fcntl.fcntl(fd, fcntl.F_GETFD) >= 0)"),
+    ("signal.pending", "print(signal.strsignal(signal.SIGINT))"),
+    ("resource.setrlimit", "core = resource.RLIMIT_CORE; resource.setrlimit(core, resource.getrlimit(core)); print(1)"),
+]  # fmt: skip
+HEADER = """\
+import os, sys, threading, select, fcntl, signal, resource
+threading.excepthook = lambda args: print(args.exc_type.__name__, args.exc_value)
+fd = os.open("data", os.O_RDWR | os.O_CREAT, 0o644)
+os.write(fd, b"abcdef")
+out = os.open("out", os.O_WRONLY | os.O_CREAT, 0o644)
+def run(use):  # each use in a thread of its own: its failure is not handled by the program (not a probe)
+    thread = threading.Thread(target=use)
+    thread.start()
+    thread.join()
+"""
+
+
+def _uses_program() -> tuple[str, dict[int, str]]:
+    lines = HEADER.splitlines()
+    line_of: dict[int, str] = {}
+    for limitation, use in USES:
+        lines.append(f"def use(): {use}")
+        line_of[len(lines)] = limitation
+        lines.append("run(use)")
+    return "\n".join(lines) + "\n", line_of
+
+
+def _expected(limitation: str, backend: str) -> str:
+    """The java backend has its own entry for posix_spawn (its emulated layer has none)."""
+    return "process.posix_spawn" if (backend, limitation) == ("java", "posix.posix_spawn") else limitation
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_each_use_raises_under_enforce_with_one_event_at_the_programs_line(tmp_path: Path, backend: str) -> None:
+    program, line_of = _uses_program()
+    out, events = _run(tmp_path, program, f"--posix-backend={backend}")
+    assert [line.split(" ")[0] for line in out.splitlines()] == ["AttributeError"] * len(USES)
+    seen = {(e["callsite"]["line"], e["limitation"]) for e in events}  # type: ignore[index]
+    assert seen == {(line, _expected(limitation, backend)) for line, limitation in line_of.items()}
+    assert {(e["level"], e["outcome"], e["use"]) for e in events} == {("INFO", "raised", "unguarded")}
+    functions = {e["function"] for e in events}
+    assert {"os.pread", "select.poll", "fcntl.fcntl", "signal.strsignal", "resource.setrlimit"} <= functions
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_each_use_works_under_warn_as_on_cpython_and_is_logged(tmp_path: Path, backend: str) -> None:
+    program, line_of = _uses_program()
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "prog.py").write_text(program)
+    plain = run_python("prog.py", cwd=tmp_path / "plain")
+    out, events = _run(tmp_path, program, f"--posix-backend={backend}", "--policy=warn")
+    assert "AttributeError" not in out
+    if backend == "native":
+        assert out == plain.stdout
+    else:  # the emulated layer's own answers may differ (virtual fds, its chroot); each use still runs
+        assert len(out.splitlines()) == len(plain.stdout.splitlines())
+    seen = {(e["callsite"]["line"], e["limitation"]) for e in events if e["level"] == "INFO"}  # type: ignore[index]
+    assert seen >= {(line, _expected(limitation, backend)) for line, limitation in line_of.items()}
+    assert {e["outcome"] for e in events if e["limitation"] in line_of.values()} == {"allowed"}
+
+
+@pytest.mark.parametrize("policy, expected", [("enforce", "AttributeError"), ("warn", "replaced")])
+def test_execve(tmp_path: Path, policy: str, expected: str) -> None:
+    program = """
+    import os, sys
+    try:
+        os.execve(sys.executable, [sys.executable, "-c", "print('replaced')"], dict(os.environ))
+    except AttributeError:
+        print("AttributeError")
+    """
+    out, events = _run(tmp_path, program, f"--policy={policy}", "--log.python.compatibility.level=FINER")
+    assert out.strip() == expected
+    assert [(e["limitation"], e["function"], e["callsite"]["line"]) for e in events] == [  # type: ignore[index]
+        ("posix.execve", "os.execve", 4)
+    ]
+
+
+SMALLER_MODULES = """
+import select, selectors, fcntl, signal, resource, subprocess, shutil
+print(selectors.DefaultSelector.__name__, subprocess._PopenSelector.__name__)
+print(sorted(name for name in ("poll", "epoll", "devpoll", "kqueue", "POLLIN") if hasattr(select, name)))
+print(hasattr(fcntl, "fcntl"), hasattr(fcntl, "F_GETFL"), hasattr(fcntl, "flock"), hasattr(fcntl, "LOCK_EX"))
+print(sorted(n for n in ("pthread_sigmask", "sigwait", "pause", "strsignal", "SIG_BLOCK") if hasattr(signal, n)))
+print(hasattr(signal, "default_int_handler"), hasattr(resource, "setrlimit"), hasattr(resource, "getrlimit"))
+print(hasattr(selectors, "EpollSelector"), hasattr(selectors, "PollSelector"))
+print(shutil._USE_CP_SENDFILE, subprocess._USE_POSIX_SPAWN)
+print(subprocess.run(["echo", "through select"], capture_output=True, text=True).stdout.strip())
+"""  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_smaller_modules_and_the_stdlib_decisions_over_them(tmp_path: Path, backend: str) -> None:
+    out, events = _run(tmp_path, SMALLER_MODULES, f"--posix-backend={backend}")
+    assert out.splitlines() == [
+        "SelectSelector SelectSelector",
+        "[]",
+        "False False True True",
+        "[]",
+        "True False True",
+        "False False",
+        "False False",
+        "through select",
+    ]
+    assert events == []  # every line above is a probe or works on GraalPy
+
+
+def test_under_warn_the_modules_are_cpythons(tmp_path: Path) -> None:
+    plain = run_python("-c", SMALLER_MODULES)
+    out, events = _run(tmp_path, SMALLER_MODULES, "--policy=warn")
+    assert out == plain.stdout
+    assert "EpollSelector" in out  # the host's choice
+    # subprocess's poll selector is a stdlib fast path: below the default level, not a use of the program's
+    assert [e for e in events if e["level"] == "INFO"] == []
+
+
+def test_an_access_to_a_selector_graalpy_lacks_is_logged(tmp_path: Path) -> None:
+    log_file = tmp_path / "events.jsonl"
+    (tmp_path / "prog.py").write_text("import selectors\nselectors.EpollSelector()\n")
+    result = run_interposed(f"--log.file={log_file}", "prog.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "AttributeError: module 'selectors' has no attribute 'EpollSelector'" in result.stderr.splitlines()[-1]
+    assert [(e["limitation"], e["function"], e["use"], e["level"]) for e in read_events(log_file)] == [
+        ("select.poll", "selectors.EpollSelector", "unguarded", "INFO")
+    ]
+
+
+def test_a_module_the_program_does_not_import_costs_nothing(tmp_path: Path) -> None:
+    program = """
+    import sys
+    print([name for name in ("select", "selectors", "fcntl", "resource", "multiprocessing") if name in sys.modules])
+    """
+    out, _events = _run(tmp_path, program)
+    assert out.strip() == "[]"
+
+
+def test_sigint_still_raises_keyboard_interrupt(tmp_path: Path) -> None:
+    """GraalPy has default_int_handler (SignalModuleBuiltins): the shim keeps it and the C-level handler stays."""
+    program = """
+    import os, signal, time
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    try:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)
+    except KeyboardInterrupt:
+        print("KeyboardInterrupt")
+    """
+    out, _events = _run(tmp_path, program)
+    assert out.strip() == "KeyboardInterrupt"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_importing_the_stdlib_writes_no_info_event(tmp_path: Path, backend: str) -> None:
+    program = """
+    import tempfile, subprocess, random, socketserver, shutil, multiprocessing, concurrent.futures
+    import selectors, asyncio, signal, select, socket
+    print("imported")
+    """
+    out, events = _run(tmp_path, program, f"--posix-backend={backend}")
+    assert out.strip() == "imported"
+    assert events == []
+
+
+@pytest.mark.usefixtures("clean_activation")
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_modules_imported_before_activation_take_graalpys_decisions_and_get_theirs_back(backend: str) -> None:
+    import select
+    import selectors
+    import shutil
+    import subprocess
+    from typing import Any
+
+    import interpose
+
+    shutil_: Any = shutil  # their private globals
+    subprocess_: Any = subprocess
+    selectors_: Any = selectors
+
+    before = (shutil_._USE_CP_SENDFILE, subprocess_._USE_POSIX_SPAWN, selectors.DefaultSelector)
+    epoll = selectors.EpollSelector
+    with interpose.activated(backend=backend, log_level="OFF"):
+        assert shutil_._USE_CP_SENDFILE is False
+        assert subprocess_._USE_POSIX_SPAWN is False
+        assert selectors.DefaultSelector is selectors.SelectSelector
+        assert subprocess_._PopenSelector is selectors.SelectSelector
+        assert not hasattr(selectors, "EpollSelector")
+        assert not hasattr(selectors_.select, "epoll")  # the module selectors holds is the shim
+        assert not hasattr(subprocess_.signal, "pthread_sigmask")
+    assert (shutil_._USE_CP_SENDFILE, subprocess_._USE_POSIX_SPAWN, selectors.DefaultSelector) == before
+    assert subprocess_._PopenSelector is selectors_.PollSelector
+    assert selectors.EpollSelector is epoll
+    assert selectors_.select is select
+    assert "__getattr__" not in vars(selectors)
