@@ -36,7 +36,7 @@ lines:
    give back a character that what follows it could use, so they only spare
    the engine its backtracking bookkeeping.
 3. Every value the report uses is typed as tightly as `event_row` checks it:
-   schema the literal 1, a canonical timestamp, an upper-case level name,
+   schema the literal 1 or 2, a canonical timestamp, an upper-case level name,
    non-empty strings for limitation/backend/run, integers without leading zeros
    or `-0`, a count of at least 1, and a call site that is `null` or exactly
    {file, line, function}.  A line that differs in any way falls back to
@@ -70,16 +70,18 @@ SiteFields = tuple[str, str, str, str, str, str]
 
 #: The order docs/events.md lists the fields in, which the writer follows.
 DOCUMENTED_ORDER = (
-    "schema", "ts", "level", "limitation", "function", "backend", "policy", "outcome", "message",
-    "callsite", "pid", "run", "thread", "count", "final", "test", "detail", "prior",
+    "schema", "ts", "level", "limitation", "function", "backend", "policy", "outcome", "use", "message", "hint",
+    "callsite", "via", "pid", "run", "thread", "count", "final", "test", "detail", "prior",
 )  # fmt: skip
+#: Schema versions read: 2 only adds members (`use`, `hint`, `via`) that the report does not need.
+SCHEMAS = (1, 2)
 
 _DECODER = json.JSONDecoder(strict=False)
 _CANONICAL_TS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
 
 
 class BadLine(ValueError):
-    """A line that is not a version-1 event; `reason` is a short category for the per-file summary."""
+    """A line that is not a version 1 or 2 event; `reason` is a short category for the per-file summary."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -130,11 +132,11 @@ def _encode(text: str) -> bytes:
 
 
 def event_row(obj: object) -> Row:
-    """The row of a decoded JSON value, or BadLine saying why it is not a version-1 event."""
+    """The row of a decoded JSON value, or BadLine saying why it is not a version 1 or 2 event."""
     if not isinstance(obj, dict):
         raise BadLine("not a JSON object")
     schema = obj.get("schema")
-    if type(schema) is not int or schema != 1:
+    if type(schema) is not int or schema not in SCHEMAS:
         raise BadLine("other schema version" if "schema" in obj else "no schema version")
     try:
         ts = canonical_time(obj.get("ts"))
@@ -227,17 +229,19 @@ _SCALAR = rb"(?:" + _STR + rb"|" + _NUM + rb"|true|false|null)"
 _PAIR = _STR + rb":" + _SCALAR
 _INT = rb"(?:0|-?[1-9][0-9]*)"
 _LEVEL = rb'"(?:' + "|".join(EVENT_LEVELS).encode() + rb')"'
-_CALLSITE = rb'(?P<callsite>null|\{"file":"[^"]*","line":' + _INT + rb',"function":"[^"]*"\})'
+_SITE = rb'null|\{"file":"[^"]*","line":' + _INT + rb',"function":"[^"]*"\}'
+_CALLSITE = rb"(?P<callsite>" + _SITE + rb")"
 #: (key, value pattern) in the documented order; None marks where the head and process groups
 #: open and close.  `final` (inside the tally group), `test`, `detail` and `prior` may be left out
 #: (docs/events.md's first line has no `final`); any other difference sends the line to `parse_line`.
 _MEMBERS: tuple[tuple[str, bytes] | None, ...] = (
-    ("schema", rb"1"),
+    ("schema", rb"[12]"),
     ("ts", rb'"(?P<ts>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z)"'),
     None,
     ("level", _LEVEL), ("limitation", rb'"[^"]+"'), ("function", _STR), ("backend", rb'"[^"]+"'),
     None,
-    ("policy", _STR), ("outcome", _STR), ("message", _STR), ("callsite", _CALLSITE),
+    ("policy", _STR), ("outcome", _STR), ("use", _STR), ("message", _STR), ("hint", _STR), ("callsite", _CALLSITE),
+    ("via", rb"(?:" + _SITE + rb")"),
     None,
     ("pid", _INT),
     ("run", rb'"[^"]+"'),
@@ -248,7 +252,7 @@ _MEMBERS: tuple[tuple[str, bytes] | None, ...] = (
     ("detail", rb"(?:" + _SCALAR + rb"|\{(?:" + _PAIR + rb"(?:," + _PAIR + rb")*)?\})"),
     ("prior", rb"(?P<prior>[1-9][0-9]*)"),
 )  # fmt: skip
-_OPTIONAL = ("test", "detail", "prior")
+_OPTIONAL = ("use", "hint", "via", "test", "detail", "prior")
 
 
 def _pattern(spaced: bool) -> re.Pattern[bytes]:

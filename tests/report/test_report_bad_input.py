@@ -21,7 +21,7 @@ def run(*args: str) -> tuple[int, dict[str, object] | None, str]:
 def test_corrupt_lines_are_counted_and_the_rest_reported(tmp_path: Path) -> None:
     good = dumps(event(count=3, final=True))
     lines = [
-        dumps(event()), good[: len(good) // 2], dumps(event(schema=2)), "\x00\x01garbage\x7f", "", "[1, 2]",
+        dumps(event()), good[: len(good) // 2], dumps(event(schema=3)), "\x00\x01garbage\x7f", "", "[1, 2]",
         dumps({k: v for k, v in event().items() if k != "run"}), dumps(event(count=0)), good,
     ]  # fmt: skip
     path = write_lines(tmp_path / "bad.jsonl", lines)

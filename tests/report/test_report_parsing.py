@@ -9,7 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from interpose.events.renderers import render_json
 from interpose.report.parsing import (
+    DOCUMENTED_ORDER,
     BadLine,
     Row,
     canonical_time,
@@ -44,6 +46,7 @@ texts = st.text(st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
 scalars = st.none() | st.booleans() | st.integers(-3, 3) | st.integers() | st.floats(allow_nan=False) | texts
 values = scalars | st.dictionaries(texts, scalars, max_size=3) | st.lists(scalars, max_size=2)
 levels = st.sampled_from(["INFO", "FINE", "FINER", "SEVERE", "fine", "LOUD", ""])
+sites = st.none() | st.fixed_dictionaries({"file": texts, "line": st.integers(-1, 99), "function": texts}) | values
 times = st.sampled_from(["2026-11-25T10:00:00.000001Z", "2026-11-25T10:00:00Z", "2026-11-25 10:00:00+01:00",
                          "2026-13-45T99:99:99.000000Z", "x"])  # fmt: skip
 
@@ -51,6 +54,11 @@ times = st.sampled_from(["2026-11-25T10:00:00.000001Z", "2026-11-25T10:00:00Z", 
 @st.composite
 def lines(draw: st.DrawFn) -> bytes:
     line = event()
+    if draw(st.booleans()):  # schema 2: its members (each may be left out) in the documented order
+        added = {"schema": 2, "use": draw(texts | values), "hint": draw(texts | values), "via": draw(sites)}
+        for key in draw(st.lists(st.sampled_from(["use", "hint", "via"]), max_size=3, unique=True)):
+            del added[key]
+        line = {key: added.get(key, line.get(key)) for key in DOCUMENTED_ORDER if key in line or key in added}
     for key in ("limitation", "backend", "run", "function", "message", "thread"):
         if draw(st.booleans()):
             line[key] = draw(texts | values)
@@ -62,11 +70,7 @@ def lines(draw: st.DrawFn) -> bytes:
         if draw(st.booleans()):
             line[key] = draw(st.integers(-2, 3) | st.integers() | values)
     if draw(st.booleans()):
-        line["callsite"] = draw(
-            st.none()
-            | st.fixed_dictionaries({"file": texts, "line": st.integers(-1, 99), "function": texts})
-            | values
-        )
+        line["callsite"] = draw(sites)
     for key in ("test", "detail", "final", "prior"):
         if draw(st.booleans()):
             line[key] = draw(values)
@@ -114,6 +118,13 @@ def test_the_writers_lines_take_the_fast_path() -> None:
         assert fast_row(raw) is not None
         assert fast_row(json.dumps(line).encode()) is not None
         assert meaning(fast_row(raw)) == reference(raw)  # type: ignore[arg-type]
+    schema_2 = {
+        **{key: value for key, value in event().items() if key != "schema"}, "use": "probe", "hint": "use subprocess's start_new_session", "level": "FINER",
+        "via": {"file": "/usr/lib/python3.11/random.py", "line": 899, "function": "<module>"},
+    }  # fmt: skip
+    for raw in (render_json(schema_2).encode(), render_json({**schema_2, "via": None, "test": "t"}).encode()):
+        assert b'"schema":2' in raw and fast_row(raw) is not None
+        assert meaning(fast_row(raw)) == reference(raw)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -122,7 +133,7 @@ def test_the_writers_lines_take_the_fast_path() -> None:
         (b'{"schema":1', "not JSON"),
         (b"\xff\xfe", "not UTF-8"),
         (b"[]", "not a JSON object"),
-        (dumps(event(schema=2)).encode(), "other schema version"),
+        (dumps(event(schema=3)).encode(), "other schema version"),
         (dumps({"ts": "x"}).encode(), "no schema version"),
         (dumps(event(level="LOUD")).encode(), "bad or missing 'level'"),
         (dumps(event(ts="noon")).encode(), "bad or missing 'ts'"),

@@ -442,13 +442,33 @@ static int is_level(const char *s, size_t n)
     return 0;
 }
 
+/* Schema 2's optional string members (`use`, `hint`): absent, or `,"name":"[^"]*"`; 0 when malformed. */
+static int optional_string(cur *c, const layout *l, const char *name)
+{
+    const cur before = *c;
+    if (!key(c, l, name, 1)) {
+        *c = before;
+        return 1;
+    }
+    return any_string(c, 0);
+}
+
+/* `null` or exactly {file, line, function}: a call site (or a `via`). */
+static int site(cur *c, const layout *l)
+{
+    if (lit(c, "null", 4))
+        return 1;
+    return lit(c, "{", 1) && key(c, l, "file", 0) && any_string(c, 0) && key(c, l, "line", 1) && integer(c)
+           && key(c, l, "function", 1) && any_string(c, 0) && lit(c, "}", 1);
+}
+
 /* Whether line[0:n] matches the pattern of layout l in full; its groups in *f. */
 static int match(const char *line, size_t n, const layout *l, fields *f)
 {
     cur c = {line, line + n};
     const char *s;
     size_t len;
-    if (!lit(&c, "{", 1) || !key(&c, l, "schema", 0) || !lit(&c, "1", 1) || !key(&c, l, "ts", 1)
+    if (!lit(&c, "{", 1) || !key(&c, l, "schema", 0) || !(lit(&c, "1", 1) || lit(&c, "2", 1)) || !key(&c, l, "ts", 1)
         || !timestamp(&c, &f->ts) || !lit(&c, l->comma, l->ncomma))
         return 0;
     f->head = c.p;  /* head: the members from level to backend */
@@ -458,15 +478,19 @@ static int match(const char *line, size_t n, const layout *l, fields *f)
         return 0;
     f->head_len = (size_t)(c.p - f->head);
     if (!key(&c, l, "policy", 1) || !any_string(&c, 0) || !key(&c, l, "outcome", 1) || !any_string(&c, 0)
-        || !key(&c, l, "message", 1) || !any_string(&c, 0) || !key(&c, l, "callsite", 1))
+        || !optional_string(&c, l, "use") || !key(&c, l, "message", 1) || !any_string(&c, 0)
+        || !optional_string(&c, l, "hint") || !key(&c, l, "callsite", 1))
         return 0;
     f->callsite = c.p;  /* callsite: null or exactly {file, line, function} */
-    if (!lit(&c, "null", 4)) {
-        if (!lit(&c, "{", 1) || !key(&c, l, "file", 0) || !any_string(&c, 0) || !key(&c, l, "line", 1)
-            || !integer(&c) || !key(&c, l, "function", 1) || !any_string(&c, 0) || !lit(&c, "}", 1))
-            return 0;
-    }
+    if (!site(&c, l))
+        return 0;
     f->callsite_len = (size_t)(c.p - f->callsite);
+    const cur before_via = c;  /* schema 2's optional `via`, shaped as a call site */
+    if (key(&c, l, "via", 1)) {
+        if (!site(&c, l))
+            return 0;
+    } else
+        c = before_via;
     if (!key(&c, l, "pid", 1))
         return 0;
     f->process = c.p;  /* process: pid's value and the run member */
