@@ -17,7 +17,7 @@ from interpose.report import _speedups
 from interpose.report.aggregate import Aggregator
 from interpose.report.filters import make_filters
 from interpose.report.levels import THRESHOLDS, level_number, parse_threshold
-from interpose.report.model import DEFAULT_GROUP_BY, DIMENSIONS, InputSummary, Report
+from interpose.report.model import DEFAULT_GROUP_BY, DIMENSIONS, InputSummary, Report, catalog_hints
 from interpose.report.reading import read_inputs
 from interpose.subcommand import CommandParser, UsageError
 from interpose.subcommand import run as run_command
@@ -74,14 +74,10 @@ def build_parser(stdout: TextIO | None = None) -> CommandParser:
     )
     parser.add_argument("--since", metavar="TIME", help="only lines written at or after this ISO 8601 time")
     parser.add_argument("--until", metavar="TIME", help="only lines written at or before this ISO 8601 time")
-    parser.add_argument(
-        "--fail-on", type=_level, metavar="LEVEL", help="exit 1 if any event at or above LEVEL"
-    )
+    parser.add_argument("--fail-on", type=_level, metavar="LEVEL", help="exit 1 if any event at or above LEVEL")
     parser.add_argument("--top", type=int, metavar="N", help="show only the N rows with most events")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report here instead of stdout")
-    parser.add_argument(
-        "--color", choices=("auto", "always", "never"), default="auto", help="colour the text table"
-    )
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the text table")
     return parser
 
 
@@ -125,9 +121,7 @@ def _render(report: Report, fmt: str, colour: bool) -> str:
     return render_text(report, colour=colour)
 
 
-def run(
-    args: argparse.Namespace, stdin: BinaryIO | None, stdout: TextIO, stderr: TextIO, colour: bool
-) -> int:
+def run(args: argparse.Namespace, stdin: BinaryIO | None, stdout: TextIO, stderr: TextIO, colour: bool) -> int:
     """Read, aggregate, render and decide the exit status."""
     try:
         filters = make_filters(args.level, args.backend, args.limitation, args.since, args.until)
@@ -153,10 +147,12 @@ def run(
         return 2
     rows = aggregator.view(args.group_by)
     first, last = aggregator.span()
+    per_limitation = aggregator.view(("limitation",))
     report = Report(
         group_by=args.group_by,
         rows=rows[: args.top] if args.top else rows,
-        per_limitation=aggregator.view(("limitation",)) if args.format == "html" else [],
+        per_limitation=per_limitation if args.format == "html" else [],
+        hints=catalog_hints([str(row.key[0]) for row in per_limitation]),
         events=aggregator.events,
         processes=aggregator.processes(),
         lines=aggregator.rows,

@@ -81,6 +81,8 @@ class Report:
     inputs: list[InputSummary]
     filters: dict[str, str]
     hidden: int = 0
+    #: limitation id -> what to do instead on GraalPy (the catalog's hint), for each limitation in the report
+    hints: dict[str, str] = field(default_factory=dict)
 
     @property
     def skipped(self) -> int:
@@ -115,6 +117,17 @@ def table(report: Report) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
         for row in report.rows
     ]
     return headers, cells
+
+
+HINTS_TITLE = "What to do instead on GraalPy"
+
+
+def catalog_hints(limitations: list[str]) -> dict[str, str]:
+    """The catalog's hint for each of these limitation ids that has one (ids of another version have none)."""
+    from interpose.compat.catalog import CATALOG
+
+    entries = (CATALOG.get(limitation) for limitation in limitations)
+    return {entry.id: entry.hint for entry in entries if entry is not None and entry.hint}
 
 
 def summary_line(report: Report) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from interpose.report.model import Report, ViewRow, summary_line, table
+from interpose.report.model import HINTS_TITLE, Report, ViewRow, summary_line, table
 
 _CSS = """
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1b1f24;background:#fff}
@@ -67,6 +67,8 @@ def render_html(report: Report) -> str:
             tds.append(f'<td class="{kind.strip()}">{escape(text)}</td>')
         body.append(f"<tr>{''.join(tds)}</tr>")
     filters = "".join(f" {escape(k)}={escape(v)}" for k, v in report.filters.items())
+    hints = "".join(f"<dt><code>{escape(key)}</code></dt><dd>{escape(hint)}</dd>" for key, hint in report.hints.items())
+    hints = f'<h2>{HINTS_TITLE}</h2><dl id="hints">{hints}</dl>' if hints else ""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         "<title>interpose compatibility report</title>"
@@ -75,5 +77,5 @@ def render_html(report: Report) -> str:
         f'<p class="summary">{escape(summary_line(report))}{" Filters:" + filters if filters else ""}</p>'
         f"<h2>Events per limitation</h2>{bar_chart(report.per_limitation) or '<p>No events.</p>'}"
         f'<table id="report"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-        "</body></html>\n"
+        f"{hints}</body></html>\n"
     )

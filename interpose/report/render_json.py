@@ -29,6 +29,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             "last": report.last,
         },
         "rows": [_row(report.group_by, row) for row in report.rows],
+        "hints": report.hints,
         "inputs": [asdict(summary) for summary in report.inputs],
     }
 

@@ -5,7 +5,7 @@ Cells are escaped so that a `|` or a backtick in a path or test id cannot break 
 
 from __future__ import annotations
 
-from interpose.report.model import Report, summary_line, table
+from interpose.report.model import HINTS_TITLE, Report, summary_line, table
 
 _NUMERIC = {"events", "processes"}
 
@@ -25,4 +25,7 @@ def render_markdown(report: Report) -> str:
     lines.append("| " + " | ".join(headers) + " |")
     lines.append("|" + "|".join("---:" if h in _NUMERIC else "---" for h in headers) + "|")
     lines += ["| " + " | ".join(_cell(text) for text in row) + " |" for row in cells]
+    if report.hints:
+        lines += ["", f"#### {HINTS_TITLE}", ""]
+        lines += [f"- `{_cell(limitation)}`: {_cell(hint)}" for limitation, hint in report.hints.items()]
     return "\n".join([*lines, ""])

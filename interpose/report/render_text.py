@@ -6,7 +6,7 @@ module only knows how to apply it, so the width of a cell never counts escapes.
 
 from __future__ import annotations
 
-from interpose.report.model import COLUMNS, Report, summary_line, table
+from interpose.report.model import COLUMNS, HINTS_TITLE, Report, summary_line, table
 
 _COLOURS = {
     "SEVERE": "1;31",
@@ -42,4 +42,6 @@ def render_text(report: Report, *, colour: bool = False) -> str:
 
     rule = "  ".join("-" * width for width in widths)
     body = "\n".join(line(row) for row in cells)
-    return f"{line(headers, head=True)}\n{rule}\n{body}\n\n{summary_line(report)}\n"
+    hints = "".join(f"  {limitation}: {hint}\n" for limitation, hint in report.hints.items())
+    hints = f"\n{HINTS_TITLE}:\n{hints}" if hints else ""
+    return f"{line(headers, head=True)}\n{rule}\n{body}\n{hints}\n{summary_line(report)}\n"

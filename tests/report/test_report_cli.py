@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import html
 import io
 import json
 import subprocess
@@ -223,3 +224,17 @@ def test_fast_and_reference_lines_of_one_counter_merge_exactly(tmp_path: Path) -
     )
     assert totals(str(path)) == {"process.fork": 13}
     assert totals(str(path), by="process") == {"100-1": 9, "200-1": 4}
+
+
+def test_every_format_says_what_to_do_instead(logs: Path) -> None:
+    """The catalog's hint for each limitation in the report (ids the catalog does not know have none)."""
+    from interpose.compat.catalog import CATALOG
+
+    hint = CATALOG["process.fork"].hint
+    outputs = {name: run(str(logs), "--format", name)[1] for name in ("text", "json", "markdown", "html")}
+    assert json.loads(outputs["json"])["hints"] == {"process.fork": hint}  # fs.chmod, stat.ino: not in the catalog
+    assert f"What to do instead on GraalPy:\n  process.fork: {hint}\n" in outputs["text"]
+    assert f"- `process.fork`: {hint}" in outputs["markdown"]
+    assert f"<dt><code>process.fork</code></dt><dd>{html.escape(hint)}</dd>" in outputs["html"]
+    # filtered out, no hint
+    assert json.loads(run(str(logs), "--format", "json", "--limitation", "fs.*")[1])["hints"] == {}
