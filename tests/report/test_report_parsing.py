@@ -119,7 +119,8 @@ def test_the_writers_lines_take_the_fast_path() -> None:
         assert fast_row(json.dumps(line).encode()) is not None
         assert meaning(fast_row(raw)) == reference(raw)  # type: ignore[arg-type]
     schema_2 = {
-        **{key: value for key, value in event().items() if key != "schema"}, "use": "probe", "hint": "use subprocess's start_new_session", "level": "FINER",
+        **{key: value for key, value in event().items() if key != "schema"}, "use": "probe", "level": "FINER",
+        "hint": "use subprocess's start_new_session",
         "via": {"file": "/usr/lib/python3.11/random.py", "line": 899, "function": "<module>"},
     }  # fmt: skip
     for raw in (render_json(schema_2).encode(), render_json({**schema_2, "via": None, "test": "t"}).encode()):
