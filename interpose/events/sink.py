@@ -1,7 +1,11 @@
 """Where rendered event lines go: an append-only file or standard error.
 
 A file is opened with O_APPEND and every line is handed to one write(2), so the
-lines of several processes appending to the same file never interleave.  The
+lines of several processes appending to the same file never interleave.  A full
+disk can still cut a line short (write(2) writes what fits); so before writing,
+the file's last byte is read, and a line that would follow a torn one starts
+with a newline of its own: the torn fragment stays a line by itself, which
+readers skip, and the next process's first event is not swallowed by it.  The
 file is opened for each line and closed again: no descriptor of ours stays open
 for the program to close, dup2 over or inherit (the CPython tests do all three),
 and lines are rare (one per call site).  The host's own posix functions are
@@ -18,7 +22,7 @@ from interpose.host import os
 class AppendOnlyFile:
     """A JSON-lines file shared by every process of a run."""
 
-    FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC
+    FLAGS = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC  # read: the last byte, see the module docstring
 
     def __init__(self, path: str) -> None:
         self.path = os.path.join(os.getcwd(), os.fspath(path))
@@ -28,6 +32,8 @@ class AppendOnlyFile:
         data = (line + "\n").encode("utf-8", "backslashreplace")
         fd = os.open(self.path, self.FLAGS, 0o644)
         try:
+            if _after_torn_line(fd):
+                data = b"\n" + data
             written = os.write(fd, data)
             while written < len(data):  # only on a full disk or a signal; keep the rest together
                 written += os.write(fd, data[written:])
@@ -36,6 +42,15 @@ class AppendOnlyFile:
 
     def close(self) -> None:
         """Nothing stays open between lines."""
+
+
+def _after_torn_line(fd: int) -> bool:
+    """Whether the file ends in the middle of a line (a full disk cut it, or its writer was killed)."""
+    try:
+        size = os.fstat(fd).st_size
+        return size > 0 and os.pread(fd, 1, size - 1) != b"\n"
+    except OSError:  # not seekable (a pipe, a terminal): nothing to check
+        return False
 
 
 class StandardError:
