@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 
-from interpose import audit, compat, rebinding
+from interpose import audit, compat, rebinding, stdlib
 from interpose.finder import ShimFinder, load_host_module
 from interpose.host import os as host_os
 from interpose.host import posix as host_posix
@@ -125,11 +125,7 @@ def _install(activation: Activation, backend: Backend) -> None:
             activation.modules[name] = build_shaped(backend, name, host)
         else:
             lazy[name] = lambda name=name: _build_late(activation, name)  # type: ignore[misc]
-    patches: dict[str, Callable[[ModuleType], None]] = {}  # GraalPy's stdlib changes, once imported
-    if "multiprocessing" not in sys.modules:
-        patches["multiprocessing"] = lambda package: _patch_multiprocessing(activation, package)
-    if "selectors" not in sys.modules and activation.settings.policy == compat.ENFORCE:
-        patches["selectors"] = lambda module: _patch_selectors(activation, module)
+    patches = {name: _stdlib_patch(activation, patch) for name, patch in stdlib.patches(backend.policy).items()}
 
     activation.session_begun = True
     compat.begin(compat.Session(backend.name, activation.settings.policy, activation.recorder))
@@ -152,29 +148,20 @@ def _install(activation: Activation, backend: Backend) -> None:
     audit.watch(backend.audit_watches())
 
 
+def _stdlib_patch(activation: Activation, patch: stdlib.Patch) -> Callable[[ModuleType], None]:
+    """`patch` for one module, recording its changes in `activation`."""
+    return lambda module: patch(module, activation.settings.backend, activation.settings.policy, activation.swaps)
+
+
 def _patch_stdlib(activation: Activation) -> None:
-    """GraalPy's decisions and patches in the stdlib modules imported so far (interpose/stdlib/)."""
-    from interpose.stdlib import fastpaths
-
+    """GraalPy's decisions and changes in the stdlib modules imported so far (interpose/stdlib/)."""
+    assert activation.finder is not None
     if activation.settings.policy == compat.ENFORCE:
+        from interpose.stdlib import fastpaths
+
         fastpaths.apply(activation.swaps)
-    package = sys.modules.get("multiprocessing")
-    if package is not None and hasattr(package, "context"):
-        _patch_multiprocessing(activation, package)
-
-
-def _patch_selectors(activation: Activation, module: ModuleType) -> None:
-    from interpose.stdlib.fastpaths import patch_selectors
-
-    patch_selectors(module, activation.swaps)
-
-
-def _patch_multiprocessing(activation: Activation, package: ModuleType) -> None:
-    """GraalPy's multiprocessing: spawn only (interpose/stdlib/multiprocessing.py)."""
-    from interpose.stdlib.multiprocessing import patch
-
-    assert activation.backend is not None
-    patch(package, activation.backend.name, activation.settings.policy, activation.swaps)
+    for name in [name for name in activation.finder.patches if name in sys.modules]:
+        activation.finder.patches.pop(name)(sys.modules[name])
 
 
 def _build_late(activation: Activation, name: str) -> ModuleType:

@@ -280,3 +280,17 @@ def test_modules_imported_before_activation_take_graalpys_decisions_and_get_thei
     assert selectors.EpollSelector is epoll
     assert selectors_.select is select
     assert "__getattr__" not in vars(selectors)
+
+
+def test_cpythons_test_support_suppresses_crash_reports_as_graalpys_does(tmp_path: Path) -> None:
+    """GraalPy's test.support leaves RLIMIT_CORE alone (it has no setrlimit); CPython's would meet the missing one."""
+    program = """
+    import resource
+    from test import support
+    before = resource.getrlimit(resource.RLIMIT_CORE)
+    with support.SuppressCrashReport():
+        print(resource.getrlimit(resource.RLIMIT_CORE) == before)
+    """
+    out, events = _run(tmp_path, program)
+    assert out.strip() == "True"
+    assert events == []

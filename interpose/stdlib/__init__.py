@@ -1,15 +1,26 @@
 """What GraalPy's standard library does differently, applied to CPython's: decisions taken at import, patches.
 
-Every change is recorded as one of rebinding's swaps, so deactivation undoes it
-with the rest; `Attributes` lets a swap set or take out an attribute of a class
-or module (None standing for "no such attribute").
+`patches(policy)` names the modules to patch, each patched when it is imported
+(the finder runs the patch after the module's own code) or at activation if it
+already was; nothing is done for a module the program does not import.  Every
+change is recorded as one of rebinding's swaps, so deactivation undoes it with
+the rest; `Attributes` lets a swap set or take out an attribute of a class or
+module (None standing for "no such attribute").
 """
 
 from __future__ import annotations
 
+from interpose.compat import ENFORCE
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
+
     from interpose.rebinding import Swap
+
+    # (the module, the backend's name, the policy, where to record each change)
+    Patch = Callable[[ModuleType, str, str, list[Swap]], None]
 
 
 class Attributes(dict[str, object]):
@@ -34,3 +45,30 @@ def swap(owner: object, name: str, value: object, swaps: list[Swap]) -> None:
     namespace = Attributes(owner)
     swaps.append((namespace, name, namespace.get(name), value))
     namespace[name] = value
+
+
+def _multiprocessing(module: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> None:
+    from interpose.stdlib.multiprocessing import patch
+
+    patch(module, backend, policy, swaps)
+
+
+def _selectors(module: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> None:
+    from interpose.stdlib.fastpaths import patch_selectors
+
+    patch_selectors(module, swaps)
+
+
+def _test_support(module: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> None:
+    from interpose.stdlib.testsupport import patch
+
+    patch(module, swaps)
+
+
+def patches(policy: str) -> dict[str, Patch]:
+    """The stdlib modules GraalPy changes, and how: applied once the module is imported (or at activation)."""
+    found: dict[str, Patch] = {"multiprocessing": _multiprocessing}  # warn: CPython's behaviour, logged
+    if policy == ENFORCE:
+        found["selectors"] = _selectors
+        found["test.support"] = _test_support
+    return found

@@ -40,7 +40,6 @@ def apply(swaps: list[rebinding.Swap]) -> None:
         select_selector = vars(selectors)["SelectSelector"]
         decisions[("selectors", "DefaultSelector")] = select_selector
         decisions[("subprocess", "_PopenSelector")] = select_selector
-        patch_selectors(selectors, swaps)
     rebinding.override_globals(decisions, swaps)
 
 
