@@ -39,7 +39,7 @@ def write_summary(reporter: Any, log_file: str, since: str, what: str, where: st
         groups = collect(log_file, since)
     reporter.write_sep("=", "interpose: limitations hit")
     events = limitations = 0
-    seen: set[str] = set()
+    seen: dict[str, None] = {}  # in the order first shown
     for test, rows in groups:
         reporter.write_line(test)
         for row in rows:
@@ -49,7 +49,14 @@ def write_summary(reporter: Any, log_file: str, since: str, what: str, where: st
             children = f" in {row.processes} processes" if row.processes > 1 else ""
             reporter.write_line(f"  {limitation} ({row.level}) x{row.events}{children}{message}")
             events += row.events
-            seen.add(limitation)
+            seen[limitation] = None
+        reporter.write_line("")
+    hints = [(limitation, CATALOG[limitation].hint) for limitation in seen if limitation in CATALOG]
+    if any(hint for _limitation, hint in hints):
+        reporter.write_line("what to do instead on GraalPy:")
+        for limitation, hint in hints:
+            if hint:
+                reporter.write_line(f"  {limitation}: {hint}")
         reporter.write_line("")
     limitations = len(seen)
     tests = sum(1 for test, _rows in groups if test != OUTSIDE)

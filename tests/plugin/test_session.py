@@ -35,10 +35,12 @@ def test_native_fork_listed_under_its_test(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
         import os
+        def fork():
+            os.fork()  # an unguarded use (a lookup caught in its own frame would be a probe, at FINER)
         def test_forks():
             for _ in range(3):
                 try:
-                    os.fork()
+                    fork()
                 except AttributeError:
                     pass
         def test_clean():
@@ -53,6 +55,8 @@ def test_native_fork_listed_under_its_test(pytester: pytest.Pytester) -> None:
             "*interpose: limitations hit*",
             "test_native_fork_listed_under_its_test.py::test_forks",
             "  process.fork (INFO) x3: *",
+            "what to do instead on GraalPy:",
+            "  process.fork: start processes with subprocess*",
             "3 events (exact) of 1 limitation in 1 test; native backend, policy enforce",
             f"events (--interpose-log): {log}",
         ]
@@ -92,7 +96,7 @@ def test_child_process_carries_the_test_id(pytester: pytest.Pytester) -> None:
         """
         import subprocess, sys
         def test_spawns():
-            code = "import os\\ntry:\\n    os.fork\\nexcept AttributeError:\\n    pass"
+            code = "import os\\ndef f():\\n    os.fork\\ntry:\\n    f()\\nexcept AttributeError:\\n    pass"
             subprocess.run([sys.executable, "-c", code], check=True)
         """
     )
@@ -111,6 +115,7 @@ def test_child_process_carries_the_test_id(pytester: pytest.Pytester) -> None:
         (["--interpose=graal"], "*--interpose: invalid choice: 'graal'*"),
         (["--interpose=java", "--interpose-policy=loose"], "*--interpose-policy: invalid choice*"),
         (["--interpose=java", "--interpose-fs=memory"], "*only be interposed over the host filesystem*interpose_fs*"),
+        (["--interpose=java", "--interpose-fs=bogus"], "*only be interposed over the host filesystem*interpose_fs*"),
         (["--interpose-log=x.jsonl"], "*--interpose-log needs --interpose=native|java*"),
         (["--interpose=native", "--interpose-fs=host"], "*--interpose-fs applies to the java backend only*"),
     ],
