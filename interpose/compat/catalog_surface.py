@@ -141,49 +141,34 @@ MODULE_FAMILIES: dict[str, tuple[str, str, str]] = {
 }
 
 
+def _raised(id: str, message: str, fact: str, hint: str) -> Limitation:
+    """An INFO entry of both backends: raised under enforce, the call goes on under warn."""
+    return Limitation(
+        id=id, backends=BOTH, level=levels.INFO, enforce="raised", warn="allowed", message=message, fact=fact, hint=hint
+    )
+
+
 def _posix_entry(id: str, names: tuple[str, ...], hint: str) -> Limitation:
     listed = ", ".join(f"os.{name}" for name in names)
     verb = "does" if len(names) == 1 else "do"
-    return Limitation(
-        id=id,
-        backends=BOTH,
-        level=levels.INFO,
-        enforce="raised",
-        warn="allowed",
-        message=f"{listed} {verb} not exist on GraalPy",
-        fact=f"GraalPy's posix does not define them on either backend ({_SOURCE}): AttributeError",
-        hint=hint,
-    )
+    fact = f"GraalPy's posix does not define them on either backend ({_SOURCE}): AttributeError"
+    return _raised(id, f"{listed} {verb} not exist on GraalPy", fact, hint)
 
 
 def _module_entry(module: str, id: str, lacks: str, hint: str) -> Limitation:
-    return Limitation(
-        id=id,
-        backends=BOTH,
-        level=levels.INFO,
-        enforce="raised",
-        warn="allowed",
-        message=lacks,
-        fact=f"GraalPy's {module} module (builtins/modules/*ModuleBuiltins.java) does not define them: AttributeError",
-        hint=hint,
-    )
+    fact = f"GraalPy's {module} module (builtins/modules/*ModuleBuiltins.java) does not define them: AttributeError"
+    return _raised(id, lacks, fact, hint)
 
 
 _SPAWN_HINT = "use multiprocessing's spawn context (GraalPy's default): multiprocessing.get_context('spawn')"
 
 
 def _start_method(method: str) -> Limitation:
-    return Limitation(
-        id=f"multiprocessing.{method}",
-        backends=BOTH,
-        level=levels.INFO,
-        enforce="raised",
-        warn="allowed",
-        message=f"'{method}' not supported on GraalPy",
-        fact=f"GraalPy's multiprocessing/context.py: starting a process of the {method} context raises "
-        f"NotImplementedError (lib-python/3, 'GraalPy change')",
-        hint=_SPAWN_HINT,
+    fact = (
+        f"GraalPy's multiprocessing/context.py: starting a process of the {method} context raises "
+        "NotImplementedError (lib-python/3, 'GraalPy change')"
     )
+    return _raised(f"multiprocessing.{method}", f"'{method}' not supported on GraalPy", fact, _SPAWN_HINT)
 
 
 FAST_PATH = "stdlib.fast_path"
