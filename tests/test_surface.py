@@ -256,6 +256,7 @@ def test_modules_imported_before_activation_take_graalpys_decisions_and_get_thei
     import select
     import selectors
     import shutil
+    import socket
     import subprocess
     from typing import Any
 
@@ -275,11 +276,16 @@ def test_modules_imported_before_activation_take_graalpys_decisions_and_get_thei
         assert not hasattr(selectors, "EpollSelector")
         assert not hasattr(selectors_.select, "epoll")  # the module selectors holds is the shim
         assert not hasattr(subprocess_.signal, "pthread_sigmask")
+        left, right = socket.socketpair()
+        with left, right, open(__file__, "rb") as source:
+            assert left.sendfile(source, count=5) == 5  # by send(): os.sendfile is not there
+            assert right.recv(5) == b'"""Gr'
     assert (shutil_._USE_CP_SENDFILE, subprocess_._USE_POSIX_SPAWN, selectors.DefaultSelector) == before
     assert subprocess_._PopenSelector is selectors_.PollSelector
     assert selectors.EpollSelector is epoll
     assert selectors_.select is select
     assert "__getattr__" not in vars(selectors)
+    assert vars(socket.socket)["_sendfile_use_sendfile"].__module__ == "socket"  # the host's own again
 
 
 def test_cpythons_test_support_suppresses_crash_reports_as_graalpys_does(tmp_path: Path) -> None:

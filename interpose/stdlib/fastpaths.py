@@ -2,8 +2,9 @@
 
 A module imported while a backend is active sees the shim `os`, `select` and
 `signal` and decides as it decides on GraalPy (no sendfile copy in shutil, no
-posix_spawn in subprocess, the select selector).  One imported earlier decided
-over the host's modules: under enforce those decisions are set to GraalPy's, and
+posix_spawn in subprocess, the select selector, socket.sendfile by send()).  One
+imported earlier decided over the host's modules: under enforce those decisions
+are set to GraalPy's, and
 the selector classes GraalPy cannot have are taken out of `selectors` (so that
 subprocess, imported later, finds none; a selectors imported later is given the
 same `__getattr__`), each change undone at deactivation.
@@ -19,6 +20,7 @@ from interpose.stdlib import swap
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from types import ModuleType
 
 # (module, global) -> the value the module computes at import on GraalPy
@@ -40,6 +42,9 @@ def apply(swaps: list[rebinding.Swap]) -> None:
         select_selector = vars(selectors)["SelectSelector"]
         decisions[("selectors", "DefaultSelector")] = select_selector
         decisions[("subprocess", "_PopenSelector")] = select_selector
+    socket = sys.modules.get("socket")
+    if socket is not None:  # defined over the host's os.sendfile; socket.sendfile then takes its send() loop
+        swap(socket.socket, "_sendfile_use_sendfile", _giving_up(vars(socket)["_GiveupOnSendfile"]), swaps)
     rebinding.override_globals(decisions, swaps)
 
 
@@ -48,3 +53,12 @@ def patch_selectors(selectors: ModuleType, swaps: list[rebinding.Swap]) -> None:
     for name in _SELECTORS:
         swap(selectors, name, None, swaps)
     swap(selectors, "__getattr__", missing_attribute_hook("selectors", dict.fromkeys(_SELECTORS, "select.poll")), swaps)
+
+
+def _giving_up(giveup: type[Exception]) -> Callable[..., object]:
+    """socket.socket's sendfile path where os has no sendfile, as socket.py defines it then."""
+
+    def _sendfile_use_sendfile(self: object, file: object, offset: int = 0, count: int | None = None) -> object:
+        raise giveup("os.sendfile() not available on this platform")
+
+    return _sendfile_use_sendfile
