@@ -25,10 +25,15 @@ PROBE = textwrap.dedent(
     import os, subprocess, sys, warnings
     # regrtest's clear_caches: hasattr on every module while iterating; the first event may be hit right here
     missing = [m for m in sys.modules.values() if hasattr(m, "fork") and hasattr(m, "__no_such_attribute__")]
-    if hasattr(os, "fork"):  # an event under enforce; under warn fork exists and calling it is the event
-        pid = os.fork()
-        if pid == 0:
-            os._exit(0)
+    def fork():
+        return os.fork()  # an unguarded use (hasattr is a probe, below the default level)
+    try:
+        pid = fork()  # an event under enforce; under warn fork exists and calling it is the event
+    except AttributeError:
+        pid = None
+    if pid == 0:
+        os._exit(0)
+    if pid:
         os.waitpid(pid, 0)
     try:
         subprocess.run([sys.executable, "-c", "pass"], preexec_fn=lambda: None, check=True)

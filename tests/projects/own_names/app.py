@@ -9,7 +9,16 @@ import logging_config
 import shims
 
 here = os.path.dirname(os.path.abspath(__file__))
-hasattr(os, "fork")
+
+
+def fork() -> int:
+    return os.fork()  # an unguarded use: a probe (hasattr) is logged below the default level
+
+
+try:
+    fork()
+except AttributeError:
+    pass
 for module in (logging_config, shims, compat, events):
     print(module.NAME, os.path.dirname(os.path.abspath(module.__file__)).startswith(here))
 sys.stdout.flush()
