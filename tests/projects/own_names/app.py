@@ -15,7 +15,7 @@ def fork() -> int:
     return os.fork()  # an unguarded use: a probe (hasattr) is logged below the default level
 
 
-try:
+try:  # noqa: SIM105 - no contextlib: the test counts the modules the project loads
     fork()
 except AttributeError:
     pass
