@@ -171,8 +171,8 @@ def test_limitations_command_lists_the_catalog() -> None:
 
 def test_events_of_a_run_go_to_the_log_file_not_stderr(tmp_path: Path, log_file: Path) -> None:
     (tmp_path / "f.py").write_text("import os\nprint(hasattr(os, 'fork'))\n")
-    result = run_interposed(f"--log.file={log_file}", "f.py", cwd=tmp_path)
-    assert result.stdout.strip() == "False"
+    result = run_interposed(f"--log.file={log_file}", "--log.python.compatibility.level=FINER", "f.py", cwd=tmp_path)
+    assert result.stdout.strip() == "False"  # (hasattr is a probe: logged at FINER)
     assert result.stderr == ""
     [event] = read_events(log_file)
     assert event["limitation"] == "process.fork"
@@ -185,7 +185,8 @@ def test_without_a_log_file_events_are_human_lines_on_stderr(tmp_path: Path) -> 
     assert result.returncode == 1
     assert "AttributeError: module 'os' has no attribute 'fork'" in result.stderr
     assert (
-        f"INFO: process.fork: os.fork does not exist on GraalPy [os.fork, enforce: raised] at {tmp_path / 'f.py'}:2"
+        f"INFO: process.fork: os.fork does not exist on GraalPy [os.fork, enforce: raised, unguarded] at "
+        f"{tmp_path / 'f.py'}:2"
         in result.stderr
     )
 
@@ -206,6 +207,14 @@ def test_limitations_document_is_generated_from_the_catalog() -> None:
     [
         (["--no-such-option", "-c", "pass"], "python -m interpose", "unknown option --no-such-option"),
         (["--fs"], "python -m interpose", "--fs expects a value"),
+        (["--fs", "deny", "-c", "pass"], "python -m interpose", "the filesystem 'deny' needs the java backend"),
+        (["--posix-backend=java", "--fs=bogus", "-c", "pass"], "python -m interpose", "--fs 'bogus': unknown"),
+        (
+            ["--posix-backend=java", "--fs=rooted:/no/such/dir", "-c", "pass"],
+            "python -m interpose",
+            "No such file or directory: /no/such/dir",
+        ),
+        (["--posix-backend=java", "--fs=readonly:bogus", "-c", "pass"], "python -m interpose", "unknown filesystem"),
         (["limitations", "--format=xml"], "python -m interpose limitations", "invalid choice: 'xml'"),
         (["limitations", "--format"], "python -m interpose limitations", "--format expects a value"),
         (["limitations", "--form", "json"], "python -m interpose limitations", "unknown option --form"),

@@ -93,7 +93,9 @@ def test_command_line_settings_reach_grandchildren_with_their_own_pid(tmp_path: 
     (tmp_path / "tree.py").write_text(
         "import os, subprocess, sys\n"
         "depth = int(sys.argv[1])\n"
-        "hasattr(os, 'fork')\n"
+        "def fork(): os.fork\n"  # an unguarded use (hasattr would be a probe, below the default level)
+        "try: fork()\n"
+        "except AttributeError: pass\n"
         "if depth: subprocess.run([sys.executable, __file__, str(depth - 1)], check=True)\n"
     )
     result = run_interposed(f"--log.file={log_file.name}", "--policy=enforce", "tree.py", "2", cwd=tmp_path)
