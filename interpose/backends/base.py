@@ -2,7 +2,10 @@
 
 A backend decides, per policy, which functions are the host's own, which are
 replaced and which are absent (and which limitation an access to an absent name
-is).  The shims turn those namespaces into modules; they hold no state.
+is), for posix, _posixsubprocess and the modules GraalPy shapes differently
+(`shaped_modules`: select, fcntl, signal, resource; `module_namespace` is the
+hook a backend extends).  The shims turn those namespaces into modules; they
+hold no state.
 """
 
 from __future__ import annotations

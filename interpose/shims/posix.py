@@ -3,7 +3,9 @@
 `posix` is the real module object with its contents replaced in place (and put
 back exactly by `PosixPatch.undo`): C code finds state through
 `sys.modules["posix"]` (3.13's `os.stat_result`), and programs holding the module
-keep their reference.  `_posixsubprocess` is a new module.
+keep their reference.  Under warn, the functions GraalPy lacks stay, each call
+logged (`Backend.logged`).  `_posixsubprocess` and the shaped modules (select,
+signal, ...) are new modules.
 """
 
 from __future__ import annotations
