@@ -20,6 +20,7 @@ def test_porting_demo_lists_every_limitation_in_one_warn_run(log_file: Path) -> 
 
 def test_memory_demo_stays_in_memory(tmp_path: Path, log_file: Path) -> None:
     result = run_interposed("--posix-backend=java", "--fs=memory", f"--log.file={log_file}",
+                            "--log.python.compatibility.level=FINER",  # its hasattr(os, "geteuid") is a probe
                             str(EXAMPLES / "memory_demo.py"), cwd=tmp_path)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "listing: ['f.txt'] | cwd: /"
