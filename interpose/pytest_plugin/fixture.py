@@ -131,8 +131,8 @@ def read_test_events(log_file: str, test: str, since: str) -> list[dict[str, Any
         if not isinstance(event, dict) or event.get("test") != test or str(event.get("ts", "")) < since:
             continue
         site = event.get("callsite") or {}
-        key = (event.get("run"), event.get("limitation"), site.get("file"), site.get("line"), site.get("function"))
-        key += (event.get("use"), str(event.get("via")))  # the writer's key (docs/events.md)
+        where = (site.get("file"), site.get("line"), site.get("function"), str(event.get("via")))
+        key = (event.get("run"), event.get("limitation"), *where, event.get("use"))  # the writer's key (events.md)
         if key not in latest or event.get("count", 0) > latest[key].get("count", 0):
             latest[key] = event
     return list(latest.values())
