@@ -51,7 +51,8 @@ options:
         append events to PATH as JSON lines (default: one human line each on stderr)
   --fs SPEC
         the filesystem under the java backend: host (default), memory, deny,
-        overlay, rooted:DIR, readonly:SPEC, package.module:factory
+        overlay, rooted:DIR, readonly:SPEC, package.module:factory; any but
+        host needs --posix-backend java (a bad SPEC never runs the program)
   -h, --help      show this help and exit
   --version       show the version and exit
 
