@@ -484,6 +484,14 @@ class EmulatedMatchesReal(RuleBasedStateMachine):
 
 
 def _makedirs(emu: Emu) -> None:
+    """The base directories, in a memory root emptied of its standard /dev and /tmp (the real root is a temp
+    dir holding only the world)."""
+    call = emu.emulated.call
+    for top in ("/dev", "/tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            for name in call("listdir", top):
+                call("unlink", f"{top}/{name}")
+            call("rmdir", top)
     path = ""
     for name in BASE.split("/")[1:]:
         path += "/" + name

@@ -2,7 +2,7 @@
 
 It keeps the process state the OS would keep (fd table, cwd, umask, children;
 see process.py) in one `EmulatedProcess` per backend, and builds the shim posix
-from the functions fileops, pathops, direntry, processops and hostonly make over
+from the functions fileops, pathops, direntry, processops, hostonly and xattrs make over
 that object (closures: nothing is shared between two backends), and the shim
 _posixsubprocess from forkexec's.  Host functions it does not replace are the
 host's own; the ones that only take an fd work on real fds and fail with EBADF
@@ -18,7 +18,7 @@ from types import FunctionType
 
 from interpose.audit import Watch, sandbox_watches
 from interpose.backends.base import MISSING_FUNCTIONS, Backend
-from interpose.backends.emulated import direntry, fileops, forkexec, hostonly, pathops, processops
+from interpose.backends.emulated import direntry, fileops, forkexec, hostonly, pathops, processops, xattrs
 from interpose.backends.emulated.process import EmulatedProcess
 from interpose.compat import ENFORCE, hit
 from interpose.host import os
@@ -51,6 +51,7 @@ class EmulatedBackend(Backend):
             **direntry.build(self.process),
             **processops.build(self.process, spawn_and_wait),
             **hostonly.build(self.process),
+            **xattrs.build(self.process),  # over the provider: hostonly's host-path versions are not used
             **processops.limited_host_functions(_SPAWN_FUNCTIONS),
         }
         self._fork_exec = _as_builtin(fork_exec, "_posixsubprocess")

@@ -125,3 +125,48 @@ def fd_arg(value: object) -> int:
 def result_name(name: str, is_bytes: bool) -> str | bytes:
     """A name or path handed back: bytes when the caller gave bytes."""
     return os.fsencode(name) if is_bytes else name
+
+
+def _index(value: object) -> int:
+    """PyNumber_Index: an int, or an object with __index__; CPython's TypeError otherwise."""
+    if type(value) is int:
+        return value
+    index = getattr(type(value), "__index__", None)
+    if index is None:
+        raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
+    return int(index(value))
+
+
+def _ranged(value: object, bits: int, c_name: str) -> int:
+    number = _index(value)
+    if not -(2 ** (bits - 1)) <= number < 2 ** (bits - 1):
+        raise OverflowError(f"Python int too large to convert to C {c_name}")
+    return number
+
+
+def c_int(value: object) -> int:
+    """An `int` argument (mode, flags, whence, a mask): CPython's conversion to a C int."""
+    return _ranged(value, 32, "int")
+
+
+def c_long(value: object) -> int:
+    """An `off_t` argument (offsets, lengths of files): a C long on Linux."""
+    return _ranged(value, 64, "long")
+
+
+def c_ssize(value: object) -> int:
+    """A `Py_ssize_t` argument (byte counts)."""
+    return _ranged(value, 64, "ssize_t")
+
+
+def id_arg(value: object, name: str) -> int:
+    """A uid or gid (CPython's _Py_Uid_Converter): -1, or what fits uid_t; its own messages."""
+    index = getattr(type(value), "__index__", None)
+    if isinstance(value, float) or index is None:
+        raise TypeError(f"{name} should be integer, not {type(value).__name__}")
+    number = int(index(value))
+    if number == -1 or 0 <= number < 2**32:
+        return number
+    if number >= 2**63:
+        raise OverflowError(f"{name} is greater than maximum")
+    raise OverflowError(f"{name} is less than minimum")

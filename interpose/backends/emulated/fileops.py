@@ -15,8 +15,9 @@ import errno
 import stat as st
 import sys
 
-from interpose.backends.emulated.arguments import fd_arg
+from interpose.backends.emulated.arguments import c_int, c_long, c_ssize, fd_arg, id_arg
 from interpose.backends.emulated.fdtable import bad_fd
+from interpose.backends.emulated.hostpaths import refusal
 from interpose.compat import hit
 from interpose.compat.catalog_java import unsupported_message
 from interpose.host import os
@@ -82,6 +83,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
             d = description(fd)
         if d.real:
             return os.read(fd, length)
+        length = c_ssize(length)
         if length < 0:
             raise error(errno.EINVAL)
         if not d.readable:
@@ -115,6 +117,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
             d = description(fd)
         if d.real:
             return os.pread(fd, length, offset)
+        length, offset = c_ssize(length), c_long(offset)
         if length < 0 or offset < 0:
             raise error(errno.EINVAL)
         if not d.readable:
@@ -127,6 +130,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
             d = description(fd)
         if d.real:
             return os.pwrite(fd, data, offset)  # type: ignore[arg-type]
+        offset = c_long(offset)
         if offset < 0:
             raise error(errno.EINVAL)
         if not d.writable:
@@ -166,6 +170,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
             raise unsupported("SEEK_DATA and SEEK_HOLE")
         if d.real:
             return os.lseek(fd, position, whence)
+        position, whence = c_long(position), c_int(whence)
         with d.lock:
             if whence == os.SEEK_SET:
                 base = 0
@@ -192,6 +197,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         d = description(fd)
         if d.real:
             return os.ftruncate(fd, length)
+        length = c_long(length)
         if length < 0 or not d.writable:
             raise error(errno.EINVAL)
         d.handle.truncate(length)
@@ -277,14 +283,19 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         d = description(fd)
         if d.real:
             return os.fchmod(fd, mode)
-        d.handle.chmod(mode & 0o7777)
+        d.handle.chmod(c_int(mode) & 0o7777)
 
     def fchown(fd: int, uid: int, gid: int) -> None:
+        uid, gid = id_arg(uid, "uid"), id_arg(gid, "gid")
         d = description(fd)
         if hit("fs.chown", "os.fchown"):
             raise unsupported("fchown")
         if d.real:
-            os.fchown(fd, uid, gid)
+            return os.fchown(fd, uid, gid)
+        refused = refusal(process.fs, d.path, True, None) if d.path else None  # never the host under readonly
+        if refused is not None:
+            raise refused
+        return None
 
     def fstatvfs(fd: int, /) -> os.statvfs_result:
         d = description(fd)
@@ -303,25 +314,34 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
     def lockf(fd: int, command: int, length: int, /) -> None:
         d = description(fd)
         if d.real:
-            os.lockf(fd, command, length)
+            return os.lockf(fd, command, length)
+        c_int(command), c_long(length)
+        return None
 
     def posix_fallocate(fd: int, offset: int, length: int, /) -> None:
         d = description(fd)
         if d.real:
             return os.posix_fallocate(fd, offset, length)
+        offset, length = c_long(offset), c_long(length)
+        if offset < 0 or length <= 0:
+            raise error(errno.EINVAL)
         if d.handle.size() < offset + length:
             d.handle.truncate(offset + length)
 
     def posix_fadvise(fd: int, offset: int, length: int, advice: int, /) -> None:
         d = description(fd)
         if d.real:
-            os.posix_fadvise(fd, offset, length, advice)
+            return os.posix_fadvise(fd, offset, length, advice)
+        c_long(offset), c_long(length), c_int(advice)
+        return None
 
     def sendfile(out_fd: int, in_fd: int, offset: int | None, count: int) -> int:
         """Real fds: the host's sendfile; otherwise the same effect by read and write."""
         source, target = description(in_fd), description(out_fd)
         if source.real and target.real:
             return os.sendfile(out_fd, in_fd, offset, count)
+        count = c_ssize(count)
+        offset = None if offset is None else c_long(offset)
         data = read(in_fd, count) if offset is None else pread(in_fd, count, offset)
         return write(out_fd, data) if data else 0
 
@@ -331,6 +351,9 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         source, target = description(src), description(dst)
         if source.real and target.real:
             return os.copy_file_range(src, dst, count, offset_src, offset_dst)
+        count = c_ssize(count)
+        offset_src = None if offset_src is None else c_long(offset_src)
+        offset_dst = None if offset_dst is None else c_long(offset_dst)
         data = read(src, count) if offset_src is None else pread(src, count, offset_src)
         if not data:
             return 0

@@ -13,9 +13,9 @@ import errno
 import stat as st
 import sys
 
-from interpose.backends.emulated.arguments import path_arg, result_name
+from interpose.backends.emulated.arguments import PathArg, c_int, c_long, id_arg, path_arg, result_name
 from interpose.backends.emulated.fileops import fileno_arg, unsupported
-from interpose.backends.emulated.hostpaths import host_path
+from interpose.backends.emulated.hostpaths import refusal, writable_host_path
 from interpose.compat import hit
 from interpose.host import os
 
@@ -74,6 +74,10 @@ class _NoNs:
 _NO_NS: object = _NoNs()
 
 
+_TIME_T = 2**63
+_OUT_OF_RANGE = "timestamp out of range for platform time_t"
+
+
 def _utime_ns(times: object, ns: object) -> tuple[int, int] | None:
     if times is not None and ns is not _NO_NS:
         raise ValueError("utime: you may specify either 'times' or 'ns' but not both")
@@ -82,20 +86,40 @@ def _utime_ns(times: object, ns: object) -> tuple[int, int] | None:
             raise TypeError("utime: 'times' must be either a tuple of two ints or None")
         return _seconds_to_ns(times[0]), _seconds_to_ns(times[1])
     if ns is not _NO_NS:
-        if not isinstance(ns, tuple) or len(ns) != 2 or not all(isinstance(part, int) for part in ns):
+        if not isinstance(ns, tuple) or len(ns) != 2:
             raise TypeError("utime: 'ns' must be a tuple of two ints")
-        return int(ns[0]), int(ns[1])
+        return _ns(ns[0]), _ns(ns[1])
     return None
 
 
+def _ns(value: object) -> int:
+    """One nanosecond count, as CPython's ns conversion: an integer whose seconds fit time_t."""
+    number = _index_like(value)
+    if not -_TIME_T <= number // 1_000_000_000 < _TIME_T:
+        raise OverflowError(_OUT_OF_RANGE)
+    return number
+
+
+def _index_like(value: object) -> int:
+    index = getattr(type(value), "__index__", None)
+    if isinstance(value, float) or index is None:
+        raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
+    return int(index(value))
+
+
 def _seconds_to_ns(value: object) -> int:
-    if isinstance(value, int):
-        return value * 1_000_000_000
     if isinstance(value, float):
         import math
 
+        if math.isnan(value):
+            raise ValueError("Invalid value NaN (not a number)")
+        if not -_TIME_T <= value < _TIME_T:
+            raise OverflowError(_OUT_OF_RANGE)
         return math.floor(value * 1e9) if not value.is_integer() else int(value) * 1_000_000_000
-    raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
+    number = _index_like(value)
+    if not -_TIME_T <= number < _TIME_T:
+        raise OverflowError(_OUT_OF_RANGE)
+    return number * 1_000_000_000
 
 
 def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:
@@ -159,7 +183,9 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
         arg = path_arg(function, path, allow_fd=function == "stat")
         if arg.fd is not None:
             if dir_fd is not None:
-                raise ValueError("stat: can't specify both dir_fd and fd")
+                raise ValueError("stat: can't specify dir_fd without matching path")
+            if not follow_symlinks:
+                raise ValueError("stat: cannot use fd and follow_symlinks together")
             return fstat(arg.fd)
         form = dir_form(arg.text)
         try:
@@ -172,6 +198,7 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
 
     def open(path: object, flags: int, mode: int = 0o777, *, dir_fd: object = None) -> int:
         arg = path_arg("open", path)
+        flags, mode = c_int(flags), c_int(mode)
         try:
             full = full_path(arg, dir_fd)
             form = dir_form(arg.text)
@@ -194,8 +221,8 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
         raise OSError(errno.EISDIR, os.strerror(errno.EISDIR))
 
     def _one_path_call(function: str, path: object, dir_fd: object, call: object, *args: object) -> object:
-        """An entry operation (mkdir, rmdir, unlink) on one path."""
-        arg = path_arg(function, path)
+        """An entry operation (mkdir, rmdir, unlink) on one path (converted already, or not)."""
+        arg = path if isinstance(path, PathArg) else path_arg(function, path)
         try:
             full = full_path(arg, dir_fd)
             form = dir_form(arg.text)
@@ -206,7 +233,8 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
             raise refiled(e, arg.original) from None
 
     def mkdir(path: object, mode: int = 0o777, *, dir_fd: object = None) -> None:
-        _one_path_call("mkdir", path, dir_fd, process.fs.mkdir, mode & ~process.umask & 0o1777)
+        arg = path_arg("mkdir", path)
+        _one_path_call("mkdir", arg, dir_fd, process.fs.mkdir, c_int(mode) & ~process.umask & 0o1777)
 
     def rmdir(path: object, *, dir_fd: object = None) -> None:
         _one_path_call("rmdir", path, dir_fd, process.fs.rmdir)
@@ -298,6 +326,7 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
 
     def chmod(path: object, mode: int, *, dir_fd: object = None, follow_symlinks: bool = True) -> None:
         arg = path_arg("chmod", path, allow_fd=True)
+        mode = c_int(mode)
         if arg.fd is not None:
             return fchmod(arg.fd, mode)
         try:
@@ -316,18 +345,27 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
 
     def _chown(function: str, path: object, uid: int, gid: int, dir_fd: object, follow_symlinks: bool) -> None:
         arg = path_arg(function, path, allow_fd=function == "chown")
+        uid, gid = id_arg(uid, "uid"), id_arg(gid, "gid")
         if arg.fd is not None:
+            if dir_fd is not None:
+                raise ValueError(f"{function}: can't specify both dir_fd and fd")
+            if not follow_symlinks:
+                raise ValueError(f"{function}: cannot use fd and follow_symlinks together")
             return fchown(arg.fd, uid, gid)
         full = full_path(arg, dir_fd)
         if hit("fs.chown", "os.chown" if follow_symlinks else "os.lchown"):
             raise unsupported("fchownat")
-        host = host_path(process.fs, full)
-        if host is None:
-            return None  # warn, over a file only the provider has: ownership is the process's already
         try:
-            os.chown(host, uid, gid, follow_symlinks=follow_symlinks)
+            host = writable_host_path(process.fs, full, bool(follow_symlinks))
+            if host is not None:
+                return os.chown(host, uid, gid, follow_symlinks=follow_symlinks)
+            # a file only the provider has: its ownership is the process's already (memory), or refused
+            refused = refusal(process.fs, full, bool(follow_symlinks), None)
         except OSError as e:
             raise refiled(e, arg.original) from None
+        if refused is not None:
+            raise refiled(refused, arg.original)
+        return None
 
     def utime(path: object, times: object = None, *, ns: object = _NO_NS, dir_fd: object = None,
               follow_symlinks: bool = True) -> None:  # fmt: skip
@@ -337,6 +375,10 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
         if pair is not None and fraction and hit("fs.utime_seconds", "os.utime", {"ns": list(pair)}):
             pair = (pair[0] - pair[0] % 1_000_000_000, pair[1] - pair[1] % 1_000_000_000)
         if arg.fd is not None:
+            if dir_fd is not None:
+                raise ValueError("utime: can't specify dir_fd without matching path")
+            if not follow_symlinks:
+                raise ValueError("utime: cannot use fd and follow_symlinks together")
             d = description(arg.fd)
             if d.real:
                 os.utime(arg.fd, ns=pair) if pair is not None else os.utime(arg.fd)
@@ -350,6 +392,7 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
 
     def truncate(path: object, length: int) -> None:
         arg = path_arg("truncate", path, allow_fd=True)
+        length = c_long(length)
         if arg.fd is not None:
             return ftruncate(arg.fd, length)
         if length < 0:
@@ -362,6 +405,7 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
     def access(path: object, mode: int, *, dir_fd: object = None, effective_ids: bool = False,
                follow_symlinks: bool = True) -> bool:  # fmt: skip
         arg = path_arg("access", path)
+        mode = c_int(mode)
         if effective_ids and hit("fs.access_effective_ids", "os.access"):
             raise unsupported("faccess with effective user IDs")
         if not follow_symlinks and mode != os.F_OK and hit("fs.access_no_follow", "os.access"):
@@ -408,10 +452,11 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
 
     def umask(mask: int, /) -> int:
         """CPython's semantics (the previous mask is returned), over the emulated umask."""
+        mask = c_int(mask)
         if not process.umask_reported:
             process.umask_reported = True
             hit("fs.umask_virtual", "os.umask")
-        previous, process.umask = process.umask, int(mask) & 0o777
+        previous, process.umask = process.umask, c_int(mask) & 0o777
         return previous
 
     def listdir(path: object = None) -> list[str] | list[bytes]:
@@ -434,19 +479,30 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
         except OSError as e:
             raise refiled(e, arg.original) from None
 
-    def _special_file(function: str, path: object, dir_fd: object, *args: int) -> None:
-        arg = path_arg(function, path)
-        full = full_path(arg, dir_fd)
-        host = host_path(process.fs, full)
-        if host is None or hit("fs.special_file", f"os.{function}"):
+    def _special_file(function: str, arg: PathArg, dir_fd: object, *args: int) -> None:
+        """A FIFO or device node: GraalPy has none; under warn the host's, where the provider writes there."""
+        if hit("fs.special_file", f"os.{function}"):
             raise unsupported("mknodat")
-        getattr(os, function)(host, *args)
+        try:
+            full = full_path(arg, dir_fd)
+            host = writable_host_path(process.fs, full, False)
+            if host is not None:
+                return getattr(os, function)(host, *args)
+            refused = refusal(process.fs, full, False, errno.EPERM, creating=True)  # as a filesystem without mknod
+        except OSError as e:  # CPython's mkfifo and mknod name no file in their errors
+            raise OSError(e.errno, e.strerror) from None
+        raise refused  # type: ignore[misc]
 
     def mkfifo(path: object, mode: int = 0o666, *, dir_fd: object = None) -> None:
-        _special_file("mkfifo", path, dir_fd, mode & ~process.umask)
+        arg = path_arg("mkfifo", path)
+        _special_file("mkfifo", arg, dir_fd, c_int(mode) & ~process.umask)
 
     def mknod(path: object, mode: int = 0o600, device: int = 0, *, dir_fd: object = None) -> None:
-        _special_file("mknod", path, dir_fd, mode & ~process.umask, device)
+        arg = path_arg("mknod", path)
+        mode = c_int(mode)
+        if isinstance(device, float) or getattr(type(device), "__index__", None) is None:
+            raise TypeError("an integer is required")
+        _special_file("mknod", arg, dir_fd, mode & ~process.umask, device)
 
     return {function.__name__: function for function in (
         stat, lstat, open, mkdir, rmdir, unlink, remove, rename, replace, link, symlink, readlink, chmod,
