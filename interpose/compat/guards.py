@@ -34,7 +34,6 @@ _RAISING = ("raised", "refused")
 #: What an entry raises when neither its message nor its kind says (GraalPy's own exceptions).
 _RAISES: dict[str, type[BaseException]] = {"subprocess.preexec_fn": RuntimeError}
 
-_guards: dict[tuple[object, int, type[BaseException]], bool] = {}
 
 
 def exception_of(entry: Limitation) -> type[BaseException] | None:
@@ -68,31 +67,40 @@ def _lookup_probe(frame: FrameType) -> tuple[bool, type[BaseException]]:
     return False, AttributeError
 
 
-def _caught(frame: FrameType, exception: type[BaseException]) -> bool:
-    key = (frame.f_code, frame.f_lasti, exception)
-    verdict = _guards.get(key)
-    if verdict is None:
-        if len(_guards) > 4096:
-            _guards.clear()
-        verdict = _guards[key] = bytecode.caught_here(frame, exception)
-    return verdict
+
+
+_classes: dict[tuple[object, ...], str] = {}
 
 
 def classify(entry: Limitation, lookup: bool, inner: FrameType | None, program: FrameType | None) -> str:
-    """The class of one hit.
+    """The class of one hit, worked out once per (entry, kind, instruction of each frame).
 
     `lookup`: the hit is a module `__getattr__` for a name the backend lacks (else a call);
     `inner`: the frame that made the access or call; `program`: the program's own frame
     that led to it (the call site), which may be `inner` itself.
     """
+    key = (
+        entry.id, lookup,
+        None if inner is None else inner.f_code, -1 if inner is None else inner.f_lasti,
+        None if program is None else program.f_code, -1 if program is None else program.f_lasti,
+    )  # fmt: skip
+    use = _classes.get(key)
+    if use is None:
+        if len(_classes) > 4096:
+            _classes.clear()
+        use = _classes[key] = _classify(entry, lookup, inner, program)
+    return use
+
+
+def _classify(entry: Limitation, lookup: bool, inner: FrameType | None, program: FrameType | None) -> str:
     exception = exception_of(entry)
     if lookup and inner is not None:
         probe, exception = _lookup_probe(inner)
-        if probe or _caught(inner, exception):
+        if probe or bytecode.caught_here(inner, exception):
             return PROBE
-    elif exception is AttributeError and inner is not None and _caught(inner, exception):
+    elif exception is AttributeError and inner is not None and bytecode.caught_here(inner, exception):
         return PROBE  # under warn a missing function is kept and its call logged: `try: os.fork() except ...`
     guard = program if program is not None else inner
-    if exception is not None and guard is not None and _caught(guard, exception):
+    if exception is not None and guard is not None and bytecode.caught_here(guard, exception):
         return GUARDED
     return UNGUARDED
