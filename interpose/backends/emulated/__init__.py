@@ -18,7 +18,7 @@ from types import FunctionType
 
 from interpose.audit import Watch, sandbox_watches
 from interpose.backends.base import MISSING_FUNCTIONS, Backend
-from interpose.backends.emulated import direntry, fileops, forkexec, hostonly, pathops, processops, xattrs
+from interpose.backends.emulated import direntry, fileops, forkexec, hostonly, locks, pathops, processops, xattrs
 from interpose.backends.emulated.process import EmulatedProcess
 from interpose.compat import ENFORCE, hit
 from interpose.host import os
@@ -55,6 +55,7 @@ class EmulatedBackend(Backend):
             **processops.limited_host_functions(_SPAWN_FUNCTIONS),
         }
         self._fork_exec = _as_builtin(fork_exec, "_posixsubprocess")
+        self._fcntl = {name: _as_builtin(value, "fcntl") for name, value in locks.build(self.process).items()}
         self._host_io: ModuleType | None = None
         self._posix: tuple[ModuleType, dict[str, object]] | None = None
         self._io: tuple[ModuleType, list[tuple[object, object]]] | None = None
@@ -105,6 +106,13 @@ class EmulatedBackend(Backend):
             functions = build_io(shim_posix)
             self._io = (shim_posix, [(_io.open, _as_builtin(functions.open, "io")), (_io.FileIO, functions.FileIO)])
         return list(self._io[1])
+
+    def module_namespace(self, name: str, host_module: ModuleType) -> dict[str, object]:
+        """GraalPy's surface of `name`; fcntl's flock and lockf also lock the files only the provider has."""
+        namespace = super().module_namespace(name, host_module)
+        if name == "fcntl":
+            namespace.update(self._fcntl)
+        return namespace
 
     def module_overrides(self) -> dict[tuple[str, str], object]:
         """What imports read through, and what subprocess decided too early.

@@ -315,7 +315,12 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         d = description(fd)
         if d.real:
             return os.lockf(fd, command, length)
-        c_int(command), c_long(length)
+        command, length = c_int(command), c_long(length)
+        # a file only this process can see: record locks never conflict within a process (see locks.py)
+        if command not in (os.F_LOCK, os.F_TLOCK, os.F_ULOCK, os.F_TEST):
+            raise error(errno.EINVAL)
+        if command in (os.F_LOCK, os.F_TLOCK) and not d.writable:
+            raise bad_fd()  # a write lock needs a writable fd
         return None
 
     def posix_fallocate(fd: int, offset: int, length: int, /) -> None:
