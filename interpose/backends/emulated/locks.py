@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import _thread
 import errno
-import time
 
 from interpose.backends.emulated.fdtable import bad_fd
 from interpose.backends.emulated.fileops import fileno_arg
@@ -68,6 +67,8 @@ class FlockTable:
         while not self._try(key, owner, exclusive):
             if operation & LOCK_NB:
                 raise BlockingIOError(errno.EWOULDBLOCK, os.strerror(errno.EWOULDBLOCK))
+            import time  # only when waiting: not loaded into every program on this backend
+
             time.sleep(delay)
             delay = min(delay * 2, 0.02)
         return None
