@@ -97,10 +97,10 @@ class _PatchingLoader:
 
 def load_host_module(name: str) -> ModuleType:
     """The host's module `name`, loaded from its own file without going through sys.modules or this finder."""
-    from _frozen_importlib import module_from_spec  # importlib.util's and importlib.machinery's, without
-    from _frozen_importlib_external import PathFinder  # importing them into a program that did not
+    from _frozen_importlib import BuiltinImporter, module_from_spec  # importlib.util's and importlib.machinery's,
+    from _frozen_importlib_external import PathFinder  # without importing them into a program that did not
 
-    spec = PathFinder.find_spec(name)
+    spec = PathFinder.find_spec(name) or BuiltinImporter.find_spec(name)  # pwd is built in
     if spec is None or spec.loader is None:
         raise ImportError(f"No module named {name!r}", name=name)
     module = module_from_spec(spec)

@@ -88,13 +88,18 @@ class Backend:
         """The attributes of the shim of module `name` (one of `shaped_modules`), from the host module.
 
         GraalPy's smaller surface on both backends (interpose/shims/surfaces.py); a backend that
-        reproduces more of a module (emulated fds in fcntl, say) extends this namespace.
+        reproduces more of a module (emulated fds in fcntl, say) extends this namespace; a module
+        it adds to `shaped_modules` starts as the host's.
         """
+        if name not in surfaces.SURFACES:
+            return dict(vars(host_module))
         return surfaces.namespace(name, host_module, self.policy, self.logged_functions)
 
     def module_absent(self, name: str, host_module: ModuleType) -> dict[str, str]:
         """Names missing from the shim of module `name`, each with the limitation an access hits."""
-        return surfaces.absent(name, host_module) if self.policy == ENFORCE else {}
+        if self.policy != ENFORCE or name not in surfaces.SURFACES:
+            return {}
+        return surfaces.absent(name, host_module)
 
     def module_overrides(self) -> dict[tuple[str, str], object]:
         """Globals of already-imported stdlib modules that must change while this backend is active."""

@@ -19,6 +19,7 @@ from types import FunctionType
 from interpose.audit import Watch, sandbox_watches
 from interpose.backends.base import MISSING_FUNCTIONS, Backend
 from interpose.backends.emulated import direntry, fileops, forkexec, hostonly, locks, pathops, processops, xattrs
+from interpose.backends.emulated import modules as shaped
 from interpose.backends.emulated.process import EmulatedProcess
 from interpose.compat import ENFORCE, hit
 from interpose.host import os
@@ -56,6 +57,7 @@ class EmulatedBackend(Backend):
         }
         self._fork_exec = _as_builtin(fork_exec, "_posixsubprocess")
         self._fcntl = {name: _as_builtin(value, "fcntl") for name, value in locks.build(self.process).items()}
+        self._shapes = shaped.ModuleShapes(policy)  # pwd, socket, select, mmap, fcntl.ioctl (modules.py)
         self._host_io: ModuleType | None = None
         self._posix: tuple[ModuleType, dict[str, object]] | None = None
         self._io: tuple[ModuleType, list[tuple[object, object]]] | None = None
@@ -112,7 +114,13 @@ class EmulatedBackend(Backend):
         namespace = super().module_namespace(name, host_module)
         if name == "fcntl":
             namespace.update(self._fcntl)
-        return namespace
+        return self._shapes.namespace(name, host_module, namespace)
+
+    def shaped_modules(self) -> tuple[str, ...]:
+        return (*super().shaped_modules(), *shaped.SHAPED)
+
+    def module_absent(self, name: str, host_module: ModuleType) -> dict[str, str]:
+        return {**super().module_absent(name, host_module), **self._shapes.absent(name, host_module)}
 
     def module_overrides(self) -> dict[tuple[str, str], object]:
         """What imports read through, and what subprocess decided too early.
@@ -149,6 +157,7 @@ class EmulatedBackend(Backend):
         native_code = Watch("fd.native_code", self._holds_virtual_fd, _native_code_refusal)
         for event in ("mmap.__new__", "fcntl.fcntl", "fcntl.ioctl", "fcntl.flock", "fcntl.lockf"):
             watches[event] = native_code
+        watches.update(shaped.audit_watches())
         from interpose.fs.host import HostFileSystem
 
         if type(self.process.fs) is not HostFileSystem:  # a sandbox: name what C code does around it

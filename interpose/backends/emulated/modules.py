@@ -1,0 +1,241 @@
+"""The java backend's pwd, socket, select, mmap, fcntl.ioctl: EmulatedPosixSupport's refusals beyond posix.
+
+GraalPy's emulated layer refuses other users in pwd (and getpwall), gives its own
+user '/bin/sh' as shell (noted at FINER), has no AF_UNIX (the constant is removed
+from `_socket`, a socket of that family fails with EAFNOSUPPORT, and `socketpair`
+is socket.py's loopback fallback since `_socket.socketpair` is missing), ignores
+select's exceptional conditions (FINE), refuses mmap with PROT_EXEC or an anonymous
+map over 2 GiB, and refuses every ioctl.  Each function here stands in for the
+host's in the module's shim, built only when the program imports the module;
+under warn it is the host's behaviour, the hit logged.  openpty is posix's
+(processops.REFUSED): pty.openpty calls it.
+"""
+
+from __future__ import annotations
+
+import errno
+import operator
+import threading
+
+from interpose.audit import Watch
+from interpose.backends.emulated.fileops import unsupported
+from interpose.compat import ENFORCE, hit
+from interpose.compat.catalog_java import JAVA_ENTRIES
+from interpose.host import os
+from interpose.shims.builtin_like import builtin_like
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
+
+# The modules this file shapes beyond the surfaces of both backends (select and fcntl are shaped there already).
+SHAPED = ("pwd", "socket", "mmap")
+_MESSAGES = {entry.id: entry.message for entry in JAVA_ENTRIES}
+_PREFIX = _MESSAGES["fd.ioctl"][: -len("ioctl")]
+_AF_UNIX = 1  # socket.AF_UNIX on every POSIX system, read without importing socket
+_LARGEST_ANONYMOUS = 2**31 - 1  # an anonymous map is one Java array
+_BIN_SH = "/bin/sh"
+
+
+def _refusal(limitation: str) -> OSError:
+    """GraalPy's UnsupportedOperation for `limitation`, its feature text read from the catalog's message."""
+    return unsupported(_MESSAGES[limitation][len(_PREFIX) :])
+
+
+def _pwd_functions(host: ModuleType, policy: str) -> dict[str, Callable[..., object]]:
+    def own_entry(entry: object, function: str, key: object) -> object:
+        if hit("pwd.default_shell", function, {"user": key}):
+            return host.struct_passwd((*entry[:6], _BIN_SH))  # type: ignore[index]
+        return entry
+
+    def getpwuid(uid: object, /) -> object:
+        """GraalPy's java backend knows only the current user."""
+        try:
+            number = operator.index(uid)  # type: ignore[arg-type]
+        except TypeError:
+            return host.getpwuid(uid)  # CPython's TypeError
+        if number != os.getuid():
+            if hit("pwd.other_user", "pwd.getpwuid", {"uid": number}):
+                raise _refusal("pwd.other_user")
+            return host.getpwuid(uid)
+        return own_entry(host.getpwuid(uid), "pwd.getpwuid", number)
+
+    def getpwnam(name: object, /) -> object:
+        """GraalPy compares the name with the current user's: any other, existing or not, is refused."""
+        if not isinstance(name, str):
+            return host.getpwnam(name)  # CPython's TypeError
+        try:
+            own = host.getpwuid(os.getuid()).pw_name
+        except KeyError:
+            own = None
+        if name != own:
+            if hit("pwd.other_name", "pwd.getpwnam", {"name": name}):
+                raise _refusal("pwd.other_name")
+            return host.getpwnam(name)
+        return own_entry(host.getpwnam(name), "pwd.getpwnam", name)
+
+    def getpwall() -> object:
+        if hit("pwd.getpwall", "pwd.getpwall"):
+            raise _refusal("pwd.getpwall")
+        return host.getpwall()
+
+    return {"getpwuid": getpwuid, "getpwnam": getpwnam, "getpwall": getpwall}
+
+
+def _socket_functions(host: ModuleType, policy: str) -> dict[str, Callable[..., object]]:
+    def socketpair(family: object = None, type: int = host.SOCK_STREAM, proto: int = 0) -> object:
+        """GraalPy's `_socket` has no socketpair: socket.py's loopback fallback (AF_INET by default)."""
+        if policy != ENFORCE:
+            _quiet.pairing += 1  # the host's AF_UNIX pair is not the program's use of AF_UNIX
+            try:
+                return host.socketpair(family, type, proto)
+            finally:
+                _quiet.pairing -= 1
+        if family in (None, host.AF_INET, host.AF_INET6):
+            return _loopback_pair(host, host.AF_INET if family is None else operator.index(family), type, proto)  # type: ignore[arg-type]
+        raise ValueError("Only AF_INET and AF_INET6 socket address families are supported")
+
+    return {"socketpair": socketpair}
+
+
+def _loopback_pair(host: ModuleType, family: int, type: int, proto: int) -> tuple[object, object]:
+    """Two connected sockets through a listener on the loopback address, which closes at once."""
+    address = "::1" if family == host.AF_INET6 else "127.0.0.1"
+    with host.socket(family, type, proto) as listener:
+        listener.bind((address, 0))
+        listener.listen()
+        first = host.socket(family, type, proto)
+        try:
+            first.connect(listener.getsockname())
+            second, _ = listener.accept()
+        except BaseException:
+            first.close()
+            raise
+    if second.getpeername() != first.getsockname():  # another process connected first
+        first.close()
+        second.close()
+        raise ConnectionError("unexpected connection to the socketpair listener")
+    return first, second
+
+
+def _select_functions(host: ModuleType, policy: str) -> dict[str, Callable[..., object]]:
+    def select(rlist: object, wlist: object, xlist: object, timeout: object = None, /) -> object:
+        """GraalPy never reports an fd as exceptional, and logs when one is not also read or written."""
+        if not isinstance(xlist, (list, tuple)):
+            xlist = list(xlist)  # type: ignore[call-overload]
+        if not xlist:
+            return host.select(rlist, wlist, xlist, timeout)
+        waited = _fds(rlist) | _fds(wlist)
+        alone = [fd for fd in _fds(xlist) if fd not in waited]
+        if alone:
+            hit("select.exceptional_conditions", "select.select", {"fds": alone})
+        if policy != ENFORCE:
+            return host.select(rlist, wlist, xlist, timeout)
+        readable, writable, _ = host.select(rlist, wlist, [], timeout)
+        return readable, writable, []
+
+    return {"select": select}
+
+
+def _fds(objects: object) -> set[int]:
+    """The fd numbers select would wait on; an object it would refuse counts as none (select raises later)."""
+    numbers = set()
+    for item in objects:  # type: ignore[attr-defined]
+        try:
+            numbers.add(item if isinstance(item, int) else operator.index(item.fileno()))
+        except Exception:  # noqa: BLE001 - the host's select reports it with CPython's message
+            continue
+    return numbers
+
+
+def _fcntl_functions(host: ModuleType, policy: str) -> dict[str, Callable[..., object]]:
+    def ioctl(*args: object, **kwargs: object) -> object:
+        if hit("fd.ioctl", "fcntl.ioctl"):
+            raise _refusal("fd.ioctl")
+        return host.ioctl(*args, **kwargs)
+
+    ioctl.__doc__ = host.ioctl.__doc__
+    return {"ioctl": ioctl}
+
+
+def _mmap_class(host: ModuleType) -> type:
+    """A subclass of the host's mmap that refuses, before mapping, what GraalPy's java backend cannot map."""
+
+    class mmap(host.mmap):  # type: ignore[name-defined]
+        __doc__ = host.mmap.__doc__
+
+        def __new__(cls, fileno: int, length: int, *args: object, **kwargs: object) -> mmap:
+            flags = args[0] if args else kwargs.get("flags", host.MAP_SHARED)
+            prot = args[1] if len(args) > 1 else kwargs.get("prot", host.PROT_READ | host.PROT_WRITE)
+            if isinstance(prot, int) and isinstance(flags, int) and isinstance(length, int) and prot:
+                anonymous = fileno == -1 or flags & getattr(host, "MAP_ANONYMOUS", 0)
+                if anonymous:
+                    if length > _LARGEST_ANONYMOUS and hit("mmap.anonymous_large", "mmap.mmap", {"length": length}):
+                        raise _refusal("mmap.anonymous_large")
+                elif prot & host.PROT_EXEC and hit("mmap.prot_exec", "mmap.mmap"):
+                    raise _refusal("mmap.prot_exec")
+            return super().__new__(cls, fileno, length, *args, **kwargs)
+
+    mmap.__module__ = "mmap"
+    return mmap
+
+
+_FUNCTIONS = {"pwd": _pwd_functions, "socket": _socket_functions, "select": _select_functions,
+              "fcntl": _fcntl_functions}  # fmt: skip
+
+
+class _Quiet(threading.local):
+    """Set while the host's socketpair makes its AF_UNIX pair under warn (per thread)."""
+
+    pairing = 0
+
+
+_quiet = _Quiet()
+
+
+class ModuleShapes:
+    """One backend's shapes, made once per host module: activating again gives the same objects."""
+
+    def __init__(self, policy: str) -> None:
+        self.policy = policy
+        self._made: dict[str, tuple[ModuleType, dict[str, object]]] = {}
+
+    def namespace(self, name: str, host_module: ModuleType, contents: dict[str, object]) -> dict[str, object]:
+        """`contents` (the module's shim namespace so far) with this backend's functions in place."""
+        made = self._made.get(name)
+        if made is None or made[0] is not host_module:
+            made = (host_module, self._make(name, host_module))
+            self._made[name] = made
+        contents.update(made[1])
+        if name == "socket" and self.policy == ENFORCE:
+            contents.pop("AF_UNIX", None)
+        return contents
+
+    def _make(self, name: str, host_module: ModuleType) -> dict[str, object]:
+        if name == "mmap":
+            return {"mmap": _mmap_class(host_module)}
+        make = _FUNCTIONS.get(name)
+        if make is None:
+            return {}
+        functions = make(host_module, self.policy)
+        return {key: builtin_like(function, name) for key, function in functions.items() if hasattr(host_module, key)}
+
+    def absent(self, name: str, host_module: ModuleType) -> dict[str, str]:
+        """Names GraalPy's java backend removes: socket.AF_UNIX (under enforce)."""
+        if name == "socket" and self.policy == ENFORCE and hasattr(host_module, "AF_UNIX"):
+            return {"AF_UNIX": "socket.af_unix"}
+        return {}
+
+
+def _unix_family(args: tuple[object, ...]) -> bool:
+    return len(args) > 1 and args[1] == _AF_UNIX and not _quiet.pairing
+
+
+def _no_unix_family(event: str, args: tuple[object, ...]) -> BaseException:
+    return OSError(errno.EAFNOSUPPORT, os.strerror(errno.EAFNOSUPPORT))
+
+
+def audit_watches() -> dict[str, Watch]:
+    """A socket of family AF_UNIX (by number, or made before activation's removal): EAFNOSUPPORT under enforce."""
+    return {"socket.__new__": Watch("socket.af_unix", _unix_family, _no_unix_family, refused_under_warn=False)}
