@@ -34,12 +34,9 @@ READ_ROUTES = (
     "pathlib.read_text", "import from a host directory", "importlib spec_from_file_location",
     "fd guessing (read, fstat)",
 )  # fmt: skip
-# Escapes through files other helpers own, known when this suite was written (issue 9): strict, so a fix shows.
-# (Under enforce the xattr functions are absent, as on GraalPy, so only warn reaches them.)
-KNOWN: dict[tuple[str, str, str], str] = {
-    ("readonly:host", "warn", "writes"): "issue 9 route 4 (emulated package, another helper): readonly is unwrapped "
-    "into host for os.setxattr/removexattr under warn, so the secret's xattrs and ctime change",
-}
+# Escapes through files other helpers own, kept as strict xfails until fixed: (provider, policy, route) -> reason.
+# (Readonly's xattr route under warn, issue 9 route 4, was one until 39f0146.)
+KNOWN: dict[tuple[str, str, str], str] = {}
 
 Snapshot = dict[str, tuple[Any, ...]]
 
