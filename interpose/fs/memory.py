@@ -142,16 +142,20 @@ class MemoryHandle(FileHandle):
             raise err(E.EBADF)
         if not isinstance(node, File):
             raise err(E.EISDIR)
-        check_range(offset, size)
-        if node.data is None and self._lower is not None:
-            return self._lower.pread(size, offset)
-        return self._fs._data(node).read(offset, size)
+        if offset < 0 or offset > MAX_FILE_SIZE - size:
+            check_range(offset, size)
+        if node.data is None:
+            if self._lower is not None:
+                return self._lower.pread(size, offset)
+            return self._fs._data(node).read(offset, size)
+        return node.data.read(offset, size)
 
     def pwrite(self, data: bytes, offset: int) -> int:
         node = self.node
         if not self._writable or not isinstance(node, File):
             raise err(E.EBADF)
-        check_range(offset, len(data))
+        if offset < 0 or offset > MAX_FILE_SIZE - len(data):
+            check_range(offset, len(data))
         if not data:
             return 0  # as Linux: nothing written, so no hole, no new size and no new mtime (and no copy-up)
         self._fs._data(node).write(offset, data)
@@ -253,7 +257,8 @@ class MemoryFileSystem(FileSystem):
         ``parent`` is None when the path names no directory entry (the root, a
         trailing ``..``, or a followed symlink to ``.`` or ``/``).
         """
-        check_path_max(path)
+        if len(path) >= 1024 or not path.isascii():  # the cheap test first: most paths are short and ASCII
+            check_path_max(path)
         todo = components(path)
         todo.reverse()
         cur = self._root
@@ -267,7 +272,8 @@ class MemoryFileSystem(FileSystem):
             if name == "..":
                 cur = node = cur.parent
                 continue
-            check_name(name, path)
+            if len(name) > 63:
+                check_name(name, path)
             node = (cur.entries if cur.lower is None else self._entries(cur)).get(name)
             if isinstance(node, Link) and (todo or follow):
                 links += 1
@@ -345,7 +351,7 @@ class MemoryFileSystem(FileSystem):
     def _stat(self, node: Node) -> os.stat_result:
         if isinstance(node, File) and node.data is not None:  # sparse: blocks count what is held
             return stat_result(node.mode, node.ino, node.dev, node.nlink, node.uid, node.gid, node.data.size,
-                               node.atime, node.mtime, node.ctime, blocks=(node.data.allocated() + 511) // 512)
+                               node.atime, node.mtime, node.ctime, blocks=(node.data.held + 511) // 512)
         return stat_result(node.mode, node.ino, node.dev, node.nlink, node.uid, node.gid, node.size(),
                            node.atime, node.mtime, node.ctime, rdev=node.rdev if isinstance(node, Device) else 0)
 

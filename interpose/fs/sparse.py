@@ -27,21 +27,22 @@ def check_range(offset: int, count: int) -> None:
 class SparseData:
     """Bytes by chunk index; ``size`` is the file's length, which may run past the last chunk."""
 
-    __slots__ = ("chunks", "size")
+    __slots__ = ("chunks", "size", "held")
 
     def __init__(self) -> None:
         self.chunks: dict[int, bytearray] = {}
         self.size = 0
+        self.held = 0  # bytes in chunks, for st_blocks
 
     def read(self, offset: int, count: int) -> bytes:
         end = min(offset + count, self.size)
         if end <= offset:
             return b""
+        chunk = self.chunks.get(offset // CHUNK)
+        at = offset % CHUNK
+        if chunk is not None and at + end - offset <= len(chunk):  # the common case: all in one chunk's bytes
+            return bytes(chunk[at:at + end - offset])
         first, last = offset // CHUNK, (end - 1) // CHUNK
-        if first == last:  # the common case: one chunk (every file under 64 KiB)
-            base = first * CHUNK
-            piece = self.chunks.get(first, b"")[offset - base:end - base]
-            return bytes(piece) + bytes(end - offset - len(piece)) if len(piece) < end - offset else bytes(piece)
         parts = []
         for index in range(first, last + 1):
             base = index * CHUNK
@@ -63,9 +64,11 @@ class SparseData:
             chunk = self.chunks.get(index)
             if chunk is None:
                 chunk = self.chunks[index] = bytearray()
-            if len(chunk) < at:
-                chunk.extend(bytes(at - len(chunk)))
+            had = len(chunk)
+            if had < at:
+                chunk.extend(bytes(at - had))
             chunk[at:at + take] = view[done:done + take]
+            self.held += len(chunk) - had
             done += take
         if end > self.size:
             self.size = end
@@ -78,8 +81,5 @@ class SparseData:
                 del self.chunks[index]
             if rest and keep in self.chunks:
                 del self.chunks[keep][rest:]
+            self.held = sum(len(c) for c in self.chunks.values())
         self.size = length
-
-    def allocated(self) -> int:
-        """Bytes actually held, for st_blocks."""
-        return sum(len(c) for c in self.chunks.values())
