@@ -59,6 +59,12 @@ def _selectors(module: ModuleType, backend: str, policy: str, swaps: list[Swap])
     patch_selectors(module, swaps)
 
 
+def _tarfile(module: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> None:
+    from interpose.stdlib.tarowners import patch
+
+    patch(module, backend, swaps)
+
+
 def _test_support(module: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> None:
     from interpose.stdlib.testsupport import patch
 
@@ -71,4 +77,5 @@ def patches(policy: str) -> dict[str, Patch]:
     if policy == ENFORCE:
         found["selectors"] = _selectors
         found["test.support"] = _test_support
+        found["tarfile"] = _tarfile  # only the java backend refuses other users' names
     return found

@@ -157,3 +157,21 @@ def test_the_modules_are_not_imported_for_a_program_that_does_not(tmp_path: Path
     interposed = run_interposed("--posix-backend=java", "--policy=enforce", "-c", code, cwd=tmp_path)
     assert interposed.returncode == 0, interposed.stderr
     assert interposed.stdout == run_python("-c", code, cwd=tmp_path).stdout
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="giving a file to another user needs root")
+def test_tarfile_adds_another_users_file_with_no_owner_name_as_graalpys_does(tmp_path: Path) -> None:
+    other = _other_user()
+    (tmp_path / "f").write_text("hi")
+    os.chown(tmp_path / "f", other.pw_uid, -1)
+    body = """
+        import io, tarfile
+        with tarfile.open(fileobj=io.BytesIO(), mode="w") as tar:
+            info = tar.gettarinfo("f")
+            print(info.uid, repr(info.uname))
+        """
+    enforced, events = run(tmp_path, body, "enforce")
+    assert enforced == [f"{other.pw_uid} ''"]  # GraalPy's tarfile catches the refusal
+    assert hits(events) == [("pwd.other_user", "pwd.getpwuid")]
+    warned, _ = run(tmp_path, body, "warn")
+    assert warned == plain(tmp_path, body) == [f"{other.pw_uid} {other.pw_name!r}"]
