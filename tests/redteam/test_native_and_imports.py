@@ -56,3 +56,41 @@ def test_a_module_that_lives_only_in_memory_is_imported_and_no_bytecode_reaches_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hostmod.py"]  # no __pycache__ on the host
     denied = run_interposed("--posix-backend=java", "--fs=deny", "-c", code.replace("/pkg", "/nowhere"))
     assert "PermissionError" in denied.stderr  # the program's own files are refused; the stdlib still imported
+
+
+def _an_extension_module() -> tuple[str, Path]:
+    """A C extension module of the standard library that lives in a file (lib-dynload), and that file."""
+    import importlib.util
+
+    for name in ("_bisect", "_csv", "array", "_json", "_random"):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin and spec.origin.endswith(".so"):
+            return name, Path(spec.origin)
+    pytest.skip("no extension module in a file")
+
+
+@pytest.mark.parametrize(("policy", "expected"), [("enforce", "ImportError"), ("warn", "loaded")])
+def test_an_extension_module_outside_the_language_home_is_refused_under_enforce(
+    tmp_path: Path, policy: str, expected: str
+) -> None:
+    """The dynamic loader opens the file itself: only the language home's extension modules can be loaded."""
+    name, original = _an_extension_module()
+    copy = tmp_path / original.name
+    copy.write_bytes(original.read_bytes())
+    code = (
+        "import importlib.util, sys\n"
+        f"spec = importlib.util.spec_from_file_location({name!r}, {str(copy)!r})\n"
+        "try:\n"
+        "    importlib.util.module_from_spec(spec); print('loaded')\n"
+        "except ImportError as error:\n"
+        "    print('ImportError')\n"
+        f"import {name}; print('home', {name}.__name__)\n"
+    )
+    log = tmp_path / "events.jsonl"
+    result = run_interposed("--posix-backend=java", "--fs=overlay", f"--policy={policy}", f"--log.file={log}",
+                            "-c", code)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [expected, "home", name]  # the language home's own copy still loads
+    assert [event["detail"] for event in read_events(log) if event["limitation"] == "sandbox.native_extension"] == [
+        {"path": str(copy)}
+    ]
