@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import errno
 import operator
-import threading
+import sys
 
 from interpose.audit import Watch
 from interpose.backends.emulated.fileops import unsupported
@@ -27,7 +27,7 @@ from interpose.shims.builtin_like import builtin_like
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from types import ModuleType
+    from types import FrameType, ModuleType
 
 # The modules this file shapes beyond the surfaces of both backends (select and fcntl are shaped there already).
 SHAPED = ("pwd", "socket", "mmap")
@@ -87,11 +87,7 @@ def _socket_functions(host: ModuleType, policy: str) -> dict[str, Callable[..., 
     def socketpair(family: object = None, type: int = host.SOCK_STREAM, proto: int = 0) -> object:
         """GraalPy's `_socket` has no socketpair: socket.py's loopback fallback (AF_INET by default)."""
         if policy != ENFORCE:
-            _quiet.pairing += 1  # the host's AF_UNIX pair is not the program's use of AF_UNIX
-            try:
-                return host.socketpair(family, type, proto)
-            finally:
-                _quiet.pairing -= 1
+            return host.socketpair(family, type, proto)
         if family in (None, host.AF_INET, host.AF_INET6):
             return _loopback_pair(host, host.AF_INET if family is None else operator.index(family), type, proto)  # type: ignore[arg-type]
         raise ValueError("Only AF_INET and AF_INET6 socket address families are supported")
@@ -185,15 +181,6 @@ _FUNCTIONS = {"pwd": _pwd_functions, "socket": _socket_functions, "select": _sel
               "fcntl": _fcntl_functions}  # fmt: skip
 
 
-class _Quiet(threading.local):
-    """Set while the host's socketpair makes its AF_UNIX pair under warn (per thread)."""
-
-    pairing = 0
-
-
-_quiet = _Quiet()
-
-
 class ModuleShapes:
     """One backend's shapes, made once per host module: activating again gives the same objects."""
 
@@ -229,7 +216,18 @@ class ModuleShapes:
 
 
 def _unix_family(args: tuple[object, ...]) -> bool:
-    return len(args) > 1 and args[1] == _AF_UNIX and not _quiet.pairing
+    """An AF_UNIX socket, unless socket.py's socketpair wraps its pair (under warn, or through a reference to
+    the host's socket module taken before activation): that is the stdlib's choice, not the program's use."""
+    if len(args) < 2 or args[1] != _AF_UNIX:
+        return False
+    frame: FrameType | None = sys._getframe(2)  # _hook, then socket.socket.__init__
+    for _ in range(3):
+        if frame is None:
+            break
+        if frame.f_code.co_name == "socketpair" and frame.f_globals.get("__name__") == "socket":
+            return False
+        frame = frame.f_back
+    return True
 
 
 def _no_unix_family(event: str, args: tuple[object, ...]) -> BaseException:
