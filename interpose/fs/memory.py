@@ -120,7 +120,24 @@ class Link(Node):
         return len(os.fsencode(self.target))
 
 
-class MemoryHandle(FileHandle):
+class NodeAttributes:
+    """A handle's attributes are its inode's: stat, chmod and utime go to the node."""
+
+    __slots__ = ()
+    _fs: MemoryFileSystem
+    node: Node
+
+    def stat(self) -> os.stat_result:
+        return self._fs._stat(self.node)
+
+    def chmod(self, mode: int) -> None:
+        self._fs._chmod_node(self.node, mode, "")
+
+    def utime(self, ns: tuple[int, int] | None) -> None:
+        self._fs._utime_node(self.node, ns, "")
+
+
+class MemoryHandle(NodeAttributes, FileHandle):
     """An open inode; it outlives the inode's last name, as on Linux."""
 
     def __init__(self, fs: MemoryFileSystem, node: Node, path: str, flags: int) -> None:
@@ -173,15 +190,6 @@ class MemoryHandle(FileHandle):
             raise err(E.EINVAL)
         self._fs._truncate_node(self.node, length, "")
 
-    def stat(self) -> os.stat_result:
-        return self._fs._stat(self.node)
-
-    def chmod(self, mode: int) -> None:
-        self._fs._chmod_node(self.node, mode, "")
-
-    def utime(self, ns: tuple[int, int] | None) -> None:
-        self._fs._utime_node(self.node, ns, "")
-
     def fsync(self) -> None:
         """Nothing to flush: the tree is the storage."""
 
@@ -196,7 +204,7 @@ class MemoryHandle(FileHandle):
             self._lower = None
 
 
-class DeviceHandle(HostFileHandle):
+class DeviceHandle(NodeAttributes, HostFileHandle):
     """The host's own device, opened with the program's access mode; its attributes are the node's."""
 
     __slots__ = ("_fs", "node")
@@ -205,15 +213,6 @@ class DeviceHandle(HostFileHandle):
         super().__init__(os.open(node.host, flags & (os.O_ACCMODE | os.O_NONBLOCK) | os.O_CLOEXEC), path)
         self._fs = fs
         self.node = node
-
-    def stat(self) -> os.stat_result:
-        return self._fs._stat(self.node)
-
-    def chmod(self, mode: int) -> None:
-        self._fs._chmod_node(self.node, mode, "")
-
-    def utime(self, ns: tuple[int, int] | None) -> None:
-        self._fs._utime_node(self.node, ns, "")
 
 
 #: The character devices of a Linux root: name, major, minor.
