@@ -293,6 +293,22 @@ _CHILDREN: tuple[Limitation, ...] = (
     ),
 )
 
+_CHILD_CWD = (
+    _java(
+        "subprocess.cwd_virtual",
+        levels.INFO,
+        "changed",
+        "a child process starts in the host directory of the same path as its emulated cwd, which only the emulated "
+        "filesystem has (ENOENT where the host lacks it)",
+        "GraalPy starts a child with ProcessBuilder.directory(cwd) on the cwd's path: the host's directory of that "
+        "name, whatever the custom FileSystem holds there, and a failed start (ENOENT) where the host has none "
+        "(graalpython #1153 is the same failure for a removed cwd)",
+        "give the child a cwd= that exists on the host, or keep the program's files on a provider backed by host "
+        "directories (host, rooted:DIR, overlay:DIR)",
+        warn="changed",
+    ),
+)
+
 # Entries for other modules' shims (pwd, socket, select, mmap, _posixshmem): GraalPy's exact messages.
 _MODULES: tuple[Limitation, ...] = (
     _unsupported(
@@ -371,4 +387,4 @@ _MODULES: tuple[Limitation, ...] = (
     ),
 )
 
-JAVA_ENTRIES: tuple[Limitation, ...] = _FILES + _DESCRIPTORS + _PROCESSES + _CHILDREN + _MODULES
+JAVA_ENTRIES: tuple[Limitation, ...] = _FILES + _DESCRIPTORS + _PROCESSES + _CHILDREN + _CHILD_CWD + _MODULES

@@ -122,12 +122,13 @@ def test_redirection_to_a_file_only_the_emulated_filesystem_has(tmp_path: Path) 
         """
     out, events = _run(tmp_path, program, fs="memory")
     assert out.splitlines() == ["lost?", "''"]  # ignored, as GraalPy ignores it: the child writes to stdout
+    events = [e for e in events if e["limitation"] != "subprocess.cwd_virtual"]  # memory's "/": the host's "/"
     [event] = events
     assert event["limitation"] == "subprocess.redirect_virtual" and event["detail"]["path"] == "/in-memory.txt"  # type: ignore[index]
     (tmp_path / "events.jsonl").unlink()
     out, events = _run(tmp_path, program, "--policy=warn", fs="memory")
     assert out.splitlines() == ["refused 9", "''"]  # CPython would write the file; a real child cannot
-    assert [e["outcome"] for e in events] == ["refused"]
+    assert [e["outcome"] for e in events if e["limitation"] != "subprocess.cwd_virtual"] == ["refused"]
 
 
 def test_preexec_fn_and_process_group_are_rejected(tmp_path: Path) -> None:
@@ -194,3 +195,20 @@ def test_system_and_popen_run_from_the_emulated_cwd(tmp_path: Path) -> None:
             print(pipe.read().strip() == os.getcwd())
         """)  # fmt: skip
     assert out.split() == ["3", "True", "True"]
+
+
+def test_a_child_whose_cwd_only_the_emulated_filesystem_has_never_runs_in_the_real_cwd(tmp_path: Path) -> None:
+    out, events = _run(tmp_path, """
+        import os, subprocess
+        os.makedirs("/only/in/memory")
+        os.chdir("/only/in/memory")
+        try:
+            subprocess.run(["pwd"], capture_output=True)
+        except FileNotFoundError as error:
+            print("ENOENT" if error.errno == 2 else error)
+        os.chdir("/tmp")  # the host has a directory of that name: the child starts there, as on GraalPy
+        print(subprocess.run(["pwd"], capture_output=True, text=True).stdout.strip())
+        """, fs="memory")  # fmt: skip
+    assert out.splitlines() == ["ENOENT", "/tmp"]
+    assert {event["limitation"] for event in events} == {"subprocess.cwd_virtual"}
+    assert {event["detail"]["cwd"] for event in events} == {"/only/in/memory", "/tmp"}  # type: ignore[index]

@@ -75,12 +75,19 @@ def build(process: EmulatedProcess) -> tuple[Callable[..., int], Callable[[list[
         process.children[pid] = True
         return pid
 
-    def _child_cwd(cwd: object) -> object:
-        if cwd is None:
-            return host_path(process.fs, process.cwd)
-        text = os.fsdecode(cwd)  # type: ignore[arg-type]
-        real = host_path(process.fs, process.absolute(text))
-        return real if real is not None else cwd
+    def _child_cwd(cwd: object) -> str:
+        """The host directory a child starts in: the emulated cwd, or `cwd`, as the provider maps it to the host.
+
+        A directory only the provider has (memory, deny, an overlay-only one) is looked up on the host by its
+        path, as GraalPy's ProcessBuilder does, and logged: the child starts in the host's directory of that name,
+        or fails with ENOENT; it never runs silently in the real cwd instead.
+        """
+        path = process.cwd if cwd is None else process.absolute(os.fsdecode(cwd))  # type: ignore[arg-type]
+        real = host_path(process.fs, path)
+        if real is None:
+            hit("subprocess.cwd_virtual", "_posixsubprocess.fork_exec", {"cwd": path})
+            return path
+        return real
 
     def spawn_and_wait(argv: list[str]) -> int:
         """Run argv as a child from the emulated cwd with the stdio GraalPy gives it; return its wait status."""
@@ -89,7 +96,7 @@ def build(process: EmulatedProcess) -> tuple[Callable[..., int], Callable[[list[
         try:
             executable = argv[0].encode()
             pid = host_fork_exec(
-                argv, [executable], True, (write_end,), host_path(process.fs, process.cwd), None,
+                argv, [executable], True, (write_end,), _child_cwd(None), None,
                 stdin, -1, -1, stdout, -1, stderr, read_end, write_end, True, False,
                 *((-1,) if _PROCESS_GROUP is not None else ()), None, None, None, -1, None,
                 *((True,) if _PROCESS_GROUP is not None else ()),
