@@ -14,7 +14,6 @@ under warn it is the host's behaviour, the hit logged.  openpty is posix's
 from __future__ import annotations
 
 import errno
-import operator
 import sys
 
 from interpose.audit import Watch
@@ -38,6 +37,14 @@ _LARGEST_ANONYMOUS = 2**31 - 1  # an anonymous map is one Java array
 _BIN_SH = "/bin/sh"
 
 
+def _index(value: object) -> int:
+    """operator.index, without importing operator into a program that did not (tests/test_invisibility.py)."""
+    method = getattr(type(value), "__index__", None)
+    if method is None:
+        raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
+    return int(method(value))
+
+
 def _refusal(limitation: str) -> OSError:
     """GraalPy's UnsupportedOperation for `limitation`, its feature text read from the catalog's message."""
     return unsupported(_MESSAGES[limitation][len(_PREFIX) :])
@@ -52,7 +59,7 @@ def _pwd_functions(host: ModuleType, policy: str) -> dict[str, Callable[..., obj
     def getpwuid(uid: object, /) -> object:
         """GraalPy's java backend knows only the current user."""
         try:
-            number = operator.index(uid)  # type: ignore[arg-type]
+            number = _index(uid)
         except TypeError:
             return host.getpwuid(uid)  # CPython's TypeError
         if number != os.getuid():
@@ -89,7 +96,7 @@ def _socket_functions(host: ModuleType, policy: str) -> dict[str, Callable[..., 
         if policy != ENFORCE:
             return host.socketpair(family, type, proto)
         if family in (None, host.AF_INET, host.AF_INET6):
-            return _loopback_pair(host, host.AF_INET if family is None else operator.index(family), type, proto)  # type: ignore[arg-type]
+            return _loopback_pair(host, host.AF_INET if family is None else _index(family), type, proto)
         raise ValueError("Only AF_INET and AF_INET6 socket address families are supported")
 
     return {"socketpair": socketpair}
@@ -139,7 +146,7 @@ def _fds(objects: object) -> set[int]:
     numbers = set()
     for item in objects:  # type: ignore[attr-defined]
         try:
-            numbers.add(item if isinstance(item, int) else operator.index(item.fileno()))
+            numbers.add(_index(item if isinstance(item, int) else item.fileno()))
         except Exception:  # noqa: BLE001 - the host's select reports it with CPython's message
             continue
     return numbers
