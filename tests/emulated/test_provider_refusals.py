@@ -173,3 +173,24 @@ def test_providers_that_write_to_the_host_still_do(tree: Path, spec: str) -> Non
             assert os.getxattr(tree / "data.txt", "user.new") == b"1"
     finally:
         emulated.close()
+
+
+def test_rooted_changes_stay_inside_the_root_through_symlinks(tree: Path, tmp_path: Path) -> None:
+    """A symlink in the root to a host path outside it is read inside the root, for these calls too."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret").write_text("x")
+    (tree / "escape").symlink_to(outside)  # absolute: inside the root it names <root><outside>, which is missing
+    before = snapshot(outside)
+    emulated = Emulated(f"rooted:{tree}", "warn")
+    try:
+        for call in (
+            lambda o: o["setxattr"]("/escape/secret", "user.new", b"1"),
+            lambda o: o["chown"]("/escape/secret", UID, GID),
+            lambda o: o["mkfifo"]("/escape/fifo"),
+        ):
+            with pytest.raises(FileNotFoundError):
+                emulated.run(call)
+    finally:
+        emulated.close()
+    assert snapshot(outside) == before

@@ -22,18 +22,12 @@ if TYPE_CHECKING:
 
 def host_path(fs: FileSystem, path: str, follow: bool = True) -> str | None:
     """The real path of `path` in `fs`, for reading, or None when the file exists only in the emulated filesystem."""
+    from interpose.fs.host import HostFileSystem
     from interpose.fs.readonly import ReadOnlyFileSystem
+    from interpose.fs.rooted import RootedFileSystem
 
     while isinstance(fs, ReadOnlyFileSystem):
         fs = fs.inner
-    return writable_host_path(fs, path, follow)
-
-
-def writable_host_path(fs: FileSystem, path: str, follow: bool = True) -> str | None:
-    """The real path of `path` for a change, where the provider writes to the host itself (host, rooted)."""
-    from interpose.fs.host import HostFileSystem
-    from interpose.fs.rooted import RootedFileSystem
-
     if type(fs) is HostFileSystem:
         return path
     if type(fs) is RootedFileSystem:
@@ -41,6 +35,39 @@ def writable_host_path(fs: FileSystem, path: str, follow: bool = True) -> str | 
             return fs._host(path, follow)
         except OSError:
             return None
+    return None
+
+
+class HostTarget:
+    """Where one host call on a provider file lands: `path`, real; `follow`, whether the call may follow a
+    final symlink.  Under rooted the path goes through the pinned directory fd of the provider's own walk
+    (/proc/self/fd/N/name, its last name never followed), so the program's threads cannot swap a symlink into
+    a checked path between the check and the call; `close()` releases that fd."""
+
+    __slots__ = ("path", "follow", "_release")
+
+    def __init__(self, path: str, follow: bool, release: object = None) -> None:
+        self.path, self.follow, self._release = path, follow, release
+
+    def close(self) -> None:
+        if self._release is not None:
+            self._release.close()  # type: ignore[attr-defined]
+            self._release = None
+
+
+def writable_host_target(fs: FileSystem, path: str, follow: bool = True) -> HostTarget | None:
+    """The real target of `path` for a change, where the provider writes to the host itself (host, rooted).
+
+    OSError as the provider's lookup gives it (rooted); None where the provider keeps its files to itself.
+    """
+    from interpose.fs.host import HostFileSystem
+    from interpose.fs.rooted import RootedFileSystem
+
+    if type(fs) is HostFileSystem:
+        return HostTarget(path, follow)
+    if type(fs) is RootedFileSystem:
+        spot = fs._walk(path, follow)  # the provider's race-free walk; its final symlink resolved inside the root
+        return HostTarget(f"/proc/self/fd/{spot.fd}/{spot.name}", False, spot)
     return None
 
 

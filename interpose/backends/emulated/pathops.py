@@ -15,7 +15,7 @@ import sys
 
 from interpose.backends.emulated.arguments import PathArg, c_int, c_long, id_arg, path_arg, result_name
 from interpose.backends.emulated.fileops import fileno_arg, unsupported
-from interpose.backends.emulated.hostpaths import refusal, writable_host_path
+from interpose.backends.emulated.hostpaths import refusal, writable_host_target
 from interpose.compat import hit
 from interpose.host import os
 
@@ -356,9 +356,12 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
         if hit("fs.chown", "os.chown" if follow_symlinks else "os.lchown"):
             raise unsupported("fchownat")
         try:
-            host = writable_host_path(process.fs, full, bool(follow_symlinks))
-            if host is not None:
-                return os.chown(host, uid, gid, follow_symlinks=follow_symlinks)
+            target = writable_host_target(process.fs, full, bool(follow_symlinks))
+            if target is not None:
+                try:
+                    return os.chown(target.path, uid, gid, follow_symlinks=target.follow)
+                finally:
+                    target.close()
             # a file only the provider has: its ownership is the process's already (memory), or refused
             refused = refusal(process.fs, full, bool(follow_symlinks), None)
         except OSError as e:
@@ -485,9 +488,12 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
             raise unsupported("mknodat")
         try:
             full = full_path(arg, dir_fd)
-            host = writable_host_path(process.fs, full, False)
-            if host is not None:
-                return getattr(os, function)(host, *args)
+            target = writable_host_target(process.fs, full, False)
+            if target is not None:
+                try:
+                    return getattr(os, function)(target.path, *args)
+                finally:
+                    target.close()
             refused = refusal(process.fs, full, False, errno.EPERM, creating=True)  # as a filesystem without mknod
         except OSError as e:  # CPython's mkfifo and mknod name no file in their errors
             raise OSError(e.errno, e.strerror) from None

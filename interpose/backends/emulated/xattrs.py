@@ -12,7 +12,7 @@ from __future__ import annotations
 import errno
 
 from interpose.backends.emulated.arguments import c_int, path_arg
-from interpose.backends.emulated.hostpaths import host_path, refusal, writable_host_path
+from interpose.backends.emulated.hostpaths import HostTarget, host_path, refusal, writable_host_target
 from interpose.host import os
 
 TYPE_CHECKING = False
@@ -40,9 +40,17 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., object]]:
         else:
             full, original = process.full_path(arg, None), arg.original
         try:
-            real = writable_host_path(process.fs, full, follow) if write else host_path(process.fs, full, follow)
-            if real is not None:
-                return host(os.fsencode(real) if arg.is_bytes else real, *args, follow_symlinks=follow)
+            if write:
+                target = writable_host_target(process.fs, full, follow)
+            else:
+                real = host_path(process.fs, full, follow)
+                target = None if real is None else HostTarget(real, follow)
+            if target is not None:
+                try:
+                    path = os.fsencode(target.path) if arg.is_bytes else target.path
+                    return host(path, *args, follow_symlinks=target.follow)
+                finally:
+                    target.close()
             missing = errno.ENOTSUP if function != "listxattr" else None
             refused = refusal(process.fs, full, follow, missing, write=write)
         except OSError as e:
