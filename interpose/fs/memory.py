@@ -9,8 +9,8 @@ Reads do not update atime (as a ``noatime`` mount): it keeps comparisons stable.
 File contents are sparse (``sparse.py``) and offsets are checked as on tmpfs.
 ``MemoryFileSystem(linux=True)`` (the ``memory`` spec) starts with what programs
 expect of a Linux root: ``/tmp`` (mode 1777, sticky) and ``/dev``'s character
-devices, whose handles are the host's own ``/dev/null``, ``/dev/zero``... (harmless,
-and real fds a child process or native code can be handed).
+devices, whose handles read and write the host's own ``/dev/null``, ``/dev/zero``...
+through a private fd (their attributes are the memory node's).
 
 The overlay provider is this class with a lazily loaded lower layer, so the
 hooks ``_entries``, ``_data`` and ``_reader`` are where a node may be filled in.
@@ -205,12 +205,17 @@ class MemoryHandle(NodeAttributes, FileHandle):
 
 
 class DeviceHandle(NodeAttributes, HostFileHandle):
-    """The host's own device, opened with the program's access mode; its attributes are the node's."""
+    """The host's own device, opened with the program's access mode; its attributes are the node's.
+
+    Its fd stays private (``host_fd()`` is None): the backend would hand a real fd's fchmod, fchown and futimes
+    to the host, and the host's /dev/null is not the program's to change.
+    """
 
     __slots__ = ("_fs", "node")
 
     def __init__(self, fs: MemoryFileSystem, node: Device, path: str, flags: int) -> None:
-        super().__init__(os.open(node.host, flags & (os.O_ACCMODE | os.O_NONBLOCK) | os.O_CLOEXEC), path)
+        flags = flags & (os.O_ACCMODE | os.O_NONBLOCK) | os.O_CLOEXEC
+        super().__init__(os.open(node.host, flags), path, share=False)
         self._fs = fs
         self.node = node
 

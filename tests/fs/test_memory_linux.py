@@ -50,7 +50,7 @@ def test_devices_are_the_hosts_character_devices(name: str) -> None:
             assert got == want
             assert outcome(lambda: h.pwrite(b"data", 0)) == outcome(lambda: os.pwrite(fd, b"data", 0))
             assert outcome(lambda: h.truncate(0)) == outcome(lambda: os.ftruncate(fd, 0))
-            assert h.stat().st_ino == st.st_ino and h.host_fd() is not None  # a child can be handed it
+            assert h.stat().st_ino == st.st_ino and h.host_fd() is None  # the backend never hands it out
         finally:
             os.close(fd)
 
@@ -87,6 +87,29 @@ def test_devnull_and_tempfile_work_under_fs_memory() -> None:
         print(subprocess.run(["true"], stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL).returncode)
     """)
     assert out.split("\n") == ["/tmp", "/tmp 1", "4", "b''", "0", ""]
+
+
+def test_the_programs_device_fds_change_the_memory_node_never_the_hosts_device() -> None:
+    """fchmod, fchown and utime on an fd of /dev/null reach the memory node; native code sees no real fd."""
+    before = os.stat("/dev/null")
+    try:
+        out = run_interposed("memory", """
+            import os, stat, interpose.host
+            fd = os.open("/dev/null", os.O_RDWR)
+            try:
+                interpose.host.posix.write(fd, b"x")
+            except OSError as e:
+                print(e.errno)
+            os.fchmod(fd, 0o640)
+            os.utime(fd, ns=(5_000_000_000, 7_000_000_000))
+            print(oct(stat.S_IMODE(os.fstat(fd).st_mode)), os.stat("/dev/null").st_mtime_ns, os.write(fd, b"abc"))
+        """)
+        after = os.stat("/dev/null")
+    finally:  # should the host's device have been changed, put it back
+        os.chmod("/dev/null", before.st_mode & 0o7777)
+        os.utime("/dev/null", ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert out == "9\n0o640 7000000000 3\n"
+    assert (after.st_mode, after.st_mtime_ns) == (before.st_mode, before.st_mtime_ns)
 
 
 def test_sticky_tmp_keeps_other_users_names_as_linux_does() -> None:
