@@ -218,6 +218,11 @@ class DeviceHandle(NodeAttributes, HostFileHandle):
         super().__init__(os.open(node.host, flags), path, share=False)
         self._fs = fs
         self.node = node
+        fs._device_fds.add(self.fd)  # named by host_fds(), so that no guess at its number adopts it
+
+    def close(self) -> None:
+        self._fs._device_fds.discard(self.fd)
+        super().close()
 
 
 #: The character devices of a Linux root: name, major, minor.
@@ -233,12 +238,17 @@ class MemoryFileSystem(FileSystem):
         self._uid = os.getuid()
         self._gid = os.getgid()
         self._root = Dir(self, 0o755, None)
+        self._device_fds: set[int] = set()
         if linux:
             dev = Dir(self, 0o755, self._root)
             self._attach(self._root, "dev", dev)
             for name, major, minor in DEVICES:
                 self._attach(dev, name, Device(self, "/dev/" + name, os.makedev(major, minor)))
             self._attach(self._root, "tmp", Dir(self, 0o1777, self._root))
+
+    def host_fds(self) -> tuple[int, ...]:
+        """The fds of the host devices the program has open (its /dev/null...): private to the provider."""
+        return tuple(self._device_fds)
 
     # -- hooks the overlay fills in --------------------------------------------------
     def _entries(self, d: Dir) -> dict[str, Node]:

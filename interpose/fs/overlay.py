@@ -102,7 +102,7 @@ class OverlayFileSystem(MemoryFileSystem):
         return None
 
     def host_fds(self) -> tuple[int, ...]:
-        return self.lower.host_fds()
+        return self.lower.host_fds() + super().host_fds()
 
     def copied_up(self) -> list[str]:
         """Paths whose contents now live in memory: for tests and for reports of what changed."""

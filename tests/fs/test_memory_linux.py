@@ -51,8 +51,11 @@ def test_devices_are_the_hosts_character_devices(name: str) -> None:
             assert outcome(lambda: h.pwrite(b"data", 0)) == outcome(lambda: os.pwrite(fd, b"data", 0))
             assert outcome(lambda: h.truncate(0)) == outcome(lambda: os.ftruncate(fd, 0))
             assert h.stat().st_ino == st.st_ino and h.host_fd() is None  # the backend never hands it out
+            real_fd = h.fd  # type: ignore[attr-defined]
+            assert fs.host_fds() == (real_fd,)  # nor lets a guess at its number adopt it
         finally:
             os.close(fd)
+    assert fs.host_fds() == ()
 
 
 def test_the_linux_root_has_a_sticky_world_writable_tmp_and_the_spec_gives_it() -> None:
