@@ -6,6 +6,9 @@ disk can still cut a line short (write(2) writes what fits); so before writing,
 the file's last byte is read, and a line that would follow a torn one starts
 with a newline of its own: the torn fragment stays a line by itself, which
 readers skip, and the next process's first event is not swallowed by it.  The
+check and the write are made under a record lock (`lockf`), because a line that
+another process is writing may be seen half copied: without it, that line would
+look torn and a blank line would follow it.  The
 file is opened for each line and closed again: no descriptor of ours stays open
 for the program to close, dup2 over or inherit (the CPython tests do all three),
 and lines are rare (one per call site).  The host's own posix functions are
@@ -32,6 +35,7 @@ class AppendOnlyFile:
         data = (line + "\n").encode("utf-8", "backslashreplace")
         fd = os.open(self.path, self.FLAGS, 0o644)
         try:
+            _lock(fd)  # another writer's line may be half-copied: its size is not yet its end
             if _after_torn_line(fd):
                 data = b"\n" + data
             written = os.write(fd, data)
@@ -42,6 +46,14 @@ class AppendOnlyFile:
 
     def close(self) -> None:
         """Nothing stays open between lines."""
+
+
+def _lock(fd: int) -> None:
+    """Wait for the other writers of the file (a POSIX record lock, released by close or death)."""
+    try:  # noqa: SIM105 - no contextlib: writing an event imports nothing
+        os.lockf(fd, os.F_LOCK, 0)
+    except OSError:  # a filesystem without locks: the check below may then see a line being written
+        pass
 
 
 def _after_torn_line(fd: int) -> bool:
