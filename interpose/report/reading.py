@@ -49,9 +49,7 @@ class _Tally:
             self.first_bad = line
 
     def summary(self, note: str | None = None) -> InputSummary:
-        return InputSummary(
-            self.name, self.lines, self.events, self.skipped, self.first_bad, self.error, note
-        )
+        return InputSummary(self.name, self.lines, self.events, self.skipped, self.first_bad, self.error, note)
 
 
 def _blocks(stream: BinaryIO, tally: _Tally, size: int) -> Iterator[bytes]:
@@ -142,9 +140,7 @@ def expand(paths: Sequence[str]) -> Iterator[tuple[str, InputSummary | None]]:
             yield name, None
             continue
         try:
-            found = sorted(
-                {str(file) for pattern in PATTERNS for file in path.rglob(pattern) if file.is_file()}
-            )
+            found = sorted({str(file) for pattern in PATTERNS for file in path.rglob(pattern) if file.is_file()})
         except OSError as error:
             yield name, InputSummary(name, error=f"cannot list folder: {error.strerror or error}")
             continue
