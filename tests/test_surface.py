@@ -288,6 +288,25 @@ def test_modules_imported_before_activation_take_graalpys_decisions_and_get_thei
     assert vars(socket.socket)["_sendfile_use_sendfile"].__module__ == "socket"  # the host's own again
 
 
+@pytest.mark.parametrize("backend", ["native", "java"])
+def test_shutil_imported_before_activation_copies_without_xattrs_as_on_graalpy(backend: str, tmp_path: Path) -> None:
+    import shutil
+
+    import interpose
+
+    (tmp_path / "tree").mkdir()
+    (tmp_path / "tree" / "file").write_text("data")
+    host_copyxattr = vars(shutil)["_copyxattr"]
+    with interpose.activated(backend=backend, log_level="OFF"):
+        import os
+
+        assert not hasattr(os, "listxattr")
+        shutil.copytree(tmp_path / "tree", tmp_path / "copy")  # copystat copies xattrs through _copyxattr
+        shutil.copy2(tmp_path / "tree" / "file", tmp_path / "copy2")
+    assert (tmp_path / "copy" / "file").read_text() == (tmp_path / "copy2").read_text() == "data"
+    assert vars(shutil)["_copyxattr"] is host_copyxattr
+
+
 def test_cpythons_test_support_suppresses_crash_reports_as_graalpys_does(tmp_path: Path) -> None:
     """GraalPy's test.support leaves RLIMIT_CORE alone (it has no setrlimit); CPython's would meet the missing one."""
     program = """

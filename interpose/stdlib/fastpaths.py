@@ -30,6 +30,13 @@ DECISIONS: dict[tuple[str, str], object] = {
     ("subprocess", "_USE_POSIX_SPAWN"): False,  # os.posix_spawn
     ("multiprocessing.resource_tracker", "_HAVE_SIGMASK"): False,  # signal.pthread_sigmask
 }
+
+
+def _copyxattr(*args: object, **kwargs: object) -> None:
+    """shutil's `_copyxattr` where os has no listxattr: there are no extended attributes to copy."""
+
+
+DECISIONS[("shutil", "_copyxattr")] = _copyxattr  # hasattr(os, "listxattr")  # hasattr(os, "listxattr")
 # selectors defines these only over select.poll, epoll, devpoll and kqueue
 _SELECTORS = ("PollSelector", "EpollSelector", "DevpollSelector", "KqueueSelector")
 
