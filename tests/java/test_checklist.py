@@ -100,12 +100,14 @@ def test_set_inheritable_is_ignored_and_logged_at_fine(tmp_path: Path) -> None:
 @pytest.mark.skipif(not hasattr(os, "SEEK_DATA"), reason="no SEEK_DATA on this platform")
 def test_lseek_data_is_unsupported(tmp_path: Path) -> None:
     (tmp_path / "data.bin").write_bytes(b"x" * 10)
-    body = 'fd = os.open("data.bin", os.O_RDONLY); show("data", lambda: os.lseek(fd, 0, os.SEEK_DATA))'
+    body = ('fd = os.open("data.bin", os.O_RDONLY); show("data", lambda: os.lseek(fd, 0, os.SEEK_DATA)); '
+            'show("hole", lambda: os.lseek(fd, 0, os.SEEK_HOLE))')  # fmt: skip
     enforced, events = run(tmp_path, body, "enforce")
-    assert enforced[0].startswith("data " + U + "SEEK_DATA")
-    assert hits(events) == [("fd.seek_data_hole", "os.lseek")]
+    assert [line.rsplit(" ", 1)[-1] for line in enforced] == ["SEEK_DATA", "SEEK_HOLE"]
+    assert enforced[0].startswith("data " + U + "SEEK_DATA") and enforced[1].startswith("hole " + U + "SEEK_HOLE")
+    assert set(hits(events)) == {("fd.seek_data_hole", "os.lseek")}
     warned, _ = run(tmp_path, body, "warn")
-    assert warned == plain(tmp_path, body) == ["data 0"]
+    assert warned == plain(tmp_path, body) == ["data 0", "hole 10"]
 
 
 def test_access_with_effective_ids_or_without_following_links(tmp_path: Path) -> None:
@@ -128,7 +130,7 @@ def test_chown_and_fchown(tmp_path: Path) -> None:
         """
     enforced, events = run(tmp_path, body, "enforce")
     assert enforced == ["chown " + U + "fchownat", "fchown " + U + "fchown"]
-    assert [function for _, function in hits(events)] == ["os.chown", "os.fchown"]
+    assert hits(events) == [("fs.chown", "os.chown"), ("fs.fchown", "os.fchown")]
     warned, _ = run(tmp_path, body, "warn")
     assert warned == plain(tmp_path, body) == ["chown None", "fchown None"]
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 
 _BOOL_FD_WARNING = sys.version_info >= (3, 13)  # 3.13 warns when fsync, fdatasync or fchdir is given a bool
+_SEEK_DATA, _SEEK_HOLE = getattr(os, "SEEK_DATA", 3), getattr(os, "SEEK_HOLE", 4)
 
 
 def error(code: int, filename: object = None) -> OSError:
@@ -164,10 +165,8 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         d = files.get(fd)
         if d is None or d.identity is not None:
             d = description(fd)
-        if whence in (getattr(os, "SEEK_DATA", 3), getattr(os, "SEEK_HOLE", 4)) and hit(
-            "fd.seek_data_hole", "os.lseek"
-        ):
-            raise unsupported("SEEK_DATA and SEEK_HOLE")
+        if whence in (_SEEK_DATA, _SEEK_HOLE) and hit("fd.seek_data_hole", "os.lseek"):
+            raise unsupported("SEEK_DATA" if whence == _SEEK_DATA else "SEEK_HOLE")
         if d.real:
             return os.lseek(fd, position, whence)
         position, whence = c_long(position), c_int(whence)
@@ -259,7 +258,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         d = description(fd)
         if not d.real or not os.get_inheritable(fd):
             return False
-        return not hit("fd.inheritable_ignored", "os.get_inheritable", {"fd": fd, "inheritable": True})
+        return not hit("fd.get_inheritable_ignored", "os.get_inheritable", {"fd": fd, "inheritable": True})
 
     def set_inheritable(fd: int, inheritable: bool, /) -> None:
         d = description(fd)
@@ -288,7 +287,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
     def fchown(fd: int, uid: int, gid: int) -> None:
         uid, gid = id_arg(uid, "uid"), id_arg(gid, "gid")
         d = description(fd)
-        if hit("fs.chown", "os.fchown"):
+        if hit("fs.fchown", "os.fchown"):
             raise unsupported("fchown")
         if d.real:
             return os.fchown(fd, uid, gid)
