@@ -69,6 +69,31 @@ def test_under_warn_they_are_all_there(tmp_path: Path, backend: str) -> None:
     assert out == plain.stdout
 
 
+SUPPORT_SETS = """
+import os
+sets = {"dir_fd": os.supports_dir_fd, "fd": os.supports_fd, "follow_symlinks": os.supports_follow_symlinks}
+for name, functions in sets.items():
+    print(name, *sorted(function.__name__ for function in functions))
+"""
+
+
+def _support_sets(out: str) -> dict[str, set[str]]:
+    return {name: set(functions) for name, *functions in (line.split() for line in out.splitlines())}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_os_support_sets_are_graalpys_under_enforce_and_cpythons_under_warn(tmp_path: Path, backend: str) -> None:
+    """GraalPy's posix._have_functions lacks FCHOWNAT, LINKAT, FCHOWN, FSTATVFS, LCHOWN (not implemented yet)."""
+    plain = _support_sets(run_python("-c", SUPPORT_SETS).stdout)
+    enforced = _support_sets(_run(tmp_path, SUPPORT_SETS, f"--posix-backend={backend}")[0])
+    warned = _support_sets(_run(tmp_path, SUPPORT_SETS, f"--posix-backend={backend}", "--policy=warn")[0])
+    assert warned == plain
+    lost = {name: sorted(plain[name] - enforced[name]) for name in plain}
+    assert lost == {"dir_fd": ["chown", "link", "mkfifo", "mknod"], "fd": ["chown", "execve", "pathconf", "statvfs"],
+                    "follow_symlinks": ["chown", "link"]}  # fmt: skip
+    assert all(enforced[name] <= plain[name] for name in plain)
+
+
 # One use per catalog entry: (limitation, a line that uses a function of its family and prints what it got).
 USES = [
     ("posix.positional_io", "print(os.pread(fd, 3, 0))"),

@@ -26,6 +26,23 @@ MISSING_FUNCTIONS = {
     **AUDITED_FUNCTIONS,
     **{name: id for id, (names, _hint) in POSIX_FAMILIES.items() for name in names},
 }
+# posix._have_functions on GraalPy (PosixModuleBuiltins.initialize, HEAD 85d36e23): os.py builds its supports_dir_fd,
+# supports_fd and supports_follow_symlinks sets from it.  GraalPy leaves out, as not implemented yet, FCHOWN,
+# FCHOWNAT, FEXECVE, FPATHCONF, FSTATVFS, FUTIMESAT, LINKAT, LCHOWN, LSTAT, MKFIFOAT and MKNODAT; FUTIMENS and
+# UTIMENSAT are there when the platform has them.
+HAVE_FUNCTIONS = frozenset(
+    {"HAVE_FACCESSAT", "HAVE_FCHDIR", "HAVE_FCHMOD", "HAVE_FCHMODAT", "HAVE_FDOPENDIR", "HAVE_FSTATAT",
+     "HAVE_FTRUNCATE", "HAVE_FUTIMES", "HAVE_LUTIMES", "HAVE_MKDIRAT", "HAVE_OPENAT", "HAVE_READLINKAT",
+     "HAVE_RENAMEAT", "HAVE_SYMLINKAT", "HAVE_UNLINKAT"}
+)  # fmt: skip
+HAVE_FUNCTIONS_IF_PLATFORM = frozenset({"HAVE_FUTIMENS", "HAVE_UTIMENSAT"})
+
+
+def graalpy_have_functions(host: list[str]) -> list[str]:
+    """GraalPy's `_have_functions` on this platform, in the host list's order."""
+    return [name for name in host if name in HAVE_FUNCTIONS or name in HAVE_FUNCTIONS_IF_PLATFORM]
+
+
 # What os.py defines only when posix has fork.
 SPAWN_NAMES = ("spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe",
                "P_WAIT", "P_NOWAIT", "P_NOWAITO")  # fmt: skip

@@ -10,6 +10,7 @@ signal, ...) are new modules.
 
 from __future__ import annotations
 
+from interpose.backends.base import graalpy_have_functions
 from interpose.host import ModuleType
 from interpose.shims.missing import logged_function, missing_attribute_hook
 
@@ -40,8 +41,11 @@ class PosixPatch:
         """Give the module the backend's namespace (built from the host snapshot `host_posix`)."""
         namespace = backend.posix_namespace(host_posix)
         missing = backend.absent()
-        if missing:
+        if missing:  # enforce: GraalPy's surface, and what os.py reads it from for its supports_* sets
             namespace["__getattr__"] = missing_attribute_hook("posix", missing)
+            host_have = namespace.get("_have_functions")
+            if isinstance(host_have, list):
+                namespace["_have_functions"] = graalpy_have_functions(host_have)
         for name, limitation in backend.logged().items():  # warn: GraalPy lacks them, the host's are kept
             if name in namespace:
                 namespace[name] = logged_function(namespace[name], "posix", name, limitation, backend.logged_functions)
