@@ -1,0 +1,386 @@
+"""One source file to findings: the syntax tree walked for the shapes the catalog knows.
+
+Only the parts of the tree that can hold a finding are walked: a regular
+expression first finds the lines that mention a name of interest (a function
+GraalPy lacks, a keyword such as `preexec_fn`, an alias of one), and a node
+whose lines hold none of them is skipped whole.  Parsing is CPython's (`ast`, in
+C); the walk in Python is what costs, and most of a file is never visited.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from bisect import bisect_left
+from collections.abc import Callable
+from typing import Any
+
+from interpose.compat.catalog_static import (
+    FALSE,
+    GIVEN,
+    NOT_EMPTY,
+    NOT_F_OK,
+    NOT_MINUS_ONE,
+    REDIRECT,
+    TRUE,
+    StaticRules,
+)
+from interpose.compat.guards import PROBE
+from interpose.scan import guards
+from interpose.scan.resolve import Scope, bindings, dotted, imported, qualified
+
+#: (line, column, limitation, function as spelled, use, enclosing function's name, its qualname, keyword or "")
+Finding = tuple[int, int, str, str, str, str, str, str]
+_MODULE = "<module>"
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_START_METHOD_CALLS = ("get_context", "set_start_method")
+_NO_VALUE = (None, -1)
+_KILL_OK = (0, 9, 15)  # SIGKILL, SIGTERM, and 0 (is the process there?)
+_WNOHANG = 1
+
+
+class ScanError(Exception):
+    """A file that cannot be scanned: its `kind` is one of the counted reasons (syntax, undecodable, ...)."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def decode(data: bytes) -> str:
+    """The text of a source file, by its coding cookie or BOM (PEP 263), as the interpreter reads it."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as error:
+        raise ScanError("undecodable", str(error)) from None
+
+
+class _Context:
+    """Where the walk is: the scope, the enclosing `try` blocks of this function, a platform test, the names."""
+
+    __slots__ = ("scope", "handlers", "platform", "function", "qualname", "class_scope")
+
+    def __init__(
+        self, scope: Scope, handlers: list[guards.Handlers], platform: bool, function: str, qualname: str
+    ) -> None:
+        self.scope = scope
+        self.handlers = handlers
+        self.platform = platform
+        self.function = function
+        self.qualname = qualname
+        self.class_scope = False
+
+    def but(self, **changes: object) -> _Context:
+        copy = _Context(self.scope, self.handlers, self.platform, self.function, self.qualname)
+        for name, value in changes.items():
+            setattr(copy, name, value)
+        return copy
+
+
+class FileScanner:
+    """The findings of one file for one backend's rules."""
+
+    def __init__(self, rules: StaticRules, words: re.Pattern[str]) -> None:
+        self.rules = rules
+        self.words = words
+        self.lines: list[int] = []
+        self.findings: dict[tuple[int, int, str, str], Finding] = {}
+
+    def scan(self, text: str) -> list[Finding]:
+        self.lines = self._candidate_lines(text)
+        if not self.lines:
+            return []
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError) as error:  # ValueError: a NUL byte
+            raise ScanError("syntax", f"{type(error).__name__}: {error}") from None
+        except (RecursionError, MemoryError) as error:
+            raise ScanError("too complex", type(error).__name__) from None
+        context = _Context(Scope(bindings(tree.body), None), [], False, _MODULE, _MODULE)
+        try:
+            self._body(tree.body, context)
+        except RecursionError:
+            raise ScanError("too complex", "RecursionError") from None
+        return sorted(self.findings.values())
+
+    def _candidate_lines(self, text: str) -> list[int]:
+        """Numbers of the lines that mention a word of interest, or an alias (`as NAME`) of one."""
+        extra = {alias for name, alias in _ALIASES.findall(text) if self.words.fullmatch(name)}
+        found: list[int] = []
+        line, position = 1, 0
+        for pattern in (self.words, _word_pattern(extra)) if extra else (self.words,):
+            line, position = 1, 0
+            for match in pattern.finditer(text):
+                line += text.count("\n", position, match.start())
+                position = match.start()
+                found.append(line)
+        return sorted(set(found))
+
+    def _spans(self, node: ast.AST) -> bool:
+        """Whether a node's lines hold a candidate line (nodes without lines always do)."""
+        start = getattr(node, "lineno", None)
+        if start is None:
+            return True
+        end = getattr(node, "end_lineno", None) or start
+        index = bisect_left(self.lines, start)
+        return index < len(self.lines) and self.lines[index] <= end
+
+    # -- findings
+
+    def _add(self, node: ast.AST, limitation: str, spelled: str, lookup: str, context: _Context, keyword: str = "") -> None:
+        use = guards.classify(limitation, lookup, context.handlers, context.platform)
+        line, column = getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+        finding = (line, column, limitation, spelled, use, context.function, context.qualname, keyword)
+        self.findings.setdefault((line, column, limitation, keyword), finding)
+
+    # -- the walk
+
+    def _body(self, statements: list[ast.stmt], context: _Context) -> None:
+        for statement in statements:
+            if self._spans(statement):
+                self._visit(statement, context)
+
+    def _children(self, node: ast.AST, context: _Context) -> None:
+        for child in ast.iter_child_nodes(node):
+            if self._spans(child):
+                self._visit(child, context)
+
+    def _visit(self, node: ast.AST, context: _Context) -> None:
+        handler = _HANDLERS.get(type(node))
+        if handler is None:
+            self._children(node, context)
+        else:
+            handler(self, node, context)
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, context: _Context) -> None:
+        for part in (*getattr(node, "decorator_list", ()), *node.args.defaults, *node.args.kw_defaults):
+            if part is not None and self._spans(part):
+                self._visit(part, context)
+        name = node.name if isinstance(node, _FUNCTIONS) else "<lambda>"
+        body = node.body if isinstance(node, _FUNCTIONS) else [ast.Expr(node.body)]
+        scope = context.scope.parent if context.class_scope and context.scope.parent else context.scope
+        prefix = "" if context.qualname == _MODULE else context.qualname + ("." if context.class_scope else ".<locals>.")
+        inner = _Context(Scope(bindings(body, node.args), scope), [], context.platform, name, prefix + name)
+        self._body(body, inner)
+
+    def _class(self, node: ast.ClassDef, context: _Context) -> None:
+        for part in (*node.decorator_list, *node.bases, *node.keywords):
+            if self._spans(part):
+                self._visit(part, context)
+        prefix = "" if context.qualname == _MODULE else context.qualname + ("." if context.class_scope else ".<locals>.")
+        inner = _Context(Scope(bindings(node.body), context.scope), [], context.platform, node.name, prefix + node.name)
+        inner.class_scope = True
+        self._body(node.body, inner)
+
+    def _try(self, node: ast.Try, context: _Context) -> None:
+        self._body(node.body, context.but(handlers=[*context.handlers, guards.try_handlers(node)]))
+        for handler in node.handlers:
+            if self._spans(handler):
+                self._children(handler, context)
+        self._body(node.orelse, context)
+        self._body(node.finalbody, context)
+
+    def _with(self, node: ast.With | ast.AsyncWith, context: _Context) -> None:
+        for item in node.items:
+            self._children(item, context)
+        taken = guards.suppressed(node)
+        self._body(node.body, context.but(handlers=[*context.handlers, taken]) if taken else context)
+
+    def _if(self, node: ast.If | ast.IfExp | ast.While, context: _Context) -> None:
+        if self._spans(node.test):
+            self._visit(node.test, context)
+        inside = context.but(platform=True) if guards.is_platform_test(node.test) else context
+        for part in (node.body, node.orelse):
+            if isinstance(part, list):
+                self._body(part, inside)
+            elif self._spans(part):
+                self._visit(part, inside)
+
+    def _bool(self, node: ast.BoolOp, context: _Context) -> None:
+        for value in node.values:
+            if self._spans(value):
+                self._visit(value, context)
+            if not context.platform and guards.is_platform_test(value):
+                context = context.but(platform=True)
+
+    def _import_from(self, node: ast.ImportFrom, context: _Context) -> None:
+        for _local, name in imported(node):
+            limitation = None if name is None else self.rules.absent_id(name)
+            if limitation is not None and name is not None:
+                self._add(node, limitation, name, "import", context)
+
+    def _attribute(self, node: ast.Attribute, context: _Context) -> None:
+        name = qualified(node, context.scope) if isinstance(node.ctx, ast.Load) else None
+        if name is None:
+            self._children(node, context)
+            return
+        limitation = self.rules.absent_id(name)
+        if limitation is not None:
+            self._add(node, limitation, name, "attribute", context)
+        elif name in self.rules.uses:
+            self._add(node, self.rules.uses[name], name, "", context)
+
+    def _name(self, node: ast.Name, context: _Context) -> None:
+        name = context.scope.lookup(node.id)
+        if name is not None and name in self.rules.uses and isinstance(node.ctx, ast.Load):
+            self._add(node, self.rules.uses[name], name, "", context)
+
+    def _call(self, node: ast.Call, context: _Context) -> None:
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in ("hasattr", "getattr") and context.scope.is_builtin(func.id):
+            if self._lookup_by_name(node, func.id, context):
+                for arg in node.args[2:]:
+                    self._visit(arg, context)
+                return
+        name = qualified(func, context.scope)
+        rules = self.rules
+        if name is not None:
+            if name in rules.calls:
+                self._add(node, rules.calls[name], name, "", context)
+            for keyword, limitation, check in rules.keywords.get(name, ()):
+                value = _keyword(node, keyword)
+                if value is not None and _is_hit(check, value, node, context.scope):
+                    self._add(node, limitation, name, "", context, keyword)
+            special = _SPECIAL.get(name.partition(".")[2] if name.startswith(("os.", "posix.")) else name)
+            if special is not None and rules.backend == "java":
+                for limitation in special(node, context.scope):
+                    self._add(node, limitation, name, "", context)
+        method = func.attr if isinstance(func, ast.Attribute) else name.rpartition(".")[2] if name else None
+        if method in _START_METHOD_CALLS and (name is None or name.startswith("multiprocessing")):
+            self._start_method(node, name or dotted(func) or method, context)
+        self._children(node, context)
+
+    def _lookup_by_name(self, node: ast.Call, builtin: str, context: _Context) -> bool:
+        """`hasattr(os, "fork")` (a probe), `getattr(os, "fork")` (a lookup): True when it named one."""
+        if len(node.args) < 2 or not isinstance(node.args[1], ast.Constant) or not isinstance(node.args[1].value, str):
+            return False
+        base = qualified(node.args[0], context.scope)
+        if base is None:
+            return False
+        name = f"{base}.{node.args[1].value}"
+        limitation = self.rules.absent_id(name)
+        if limitation is None:
+            return False
+        probe = builtin == "hasattr" or len(node.args) > 2
+        self._add(node, limitation, name, PROBE if probe else "attribute", context)
+        return True
+
+    def _start_method(self, node: ast.Call, spelled: str, context: _Context) -> None:
+        value = node.args[0] if node.args else _keyword(node, "method")
+        if isinstance(value, ast.Constant) and value.value in self.rules.start_methods:
+            self._add(node, self.rules.start_methods[value.value], spelled, "", context)
+
+
+def _keyword(node: ast.Call, name: str) -> ast.expr | None:
+    for keyword in node.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return None
+
+
+def _constant(node: ast.expr) -> object:
+    """A literal's value (negative numbers included), or the `_NOT_CONSTANT` marker."""
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        value = node.operand.value
+        return -value if isinstance(value, (int, float)) and not isinstance(value, bool) else _NOT_CONSTANT
+    return _NOT_CONSTANT
+
+
+_NOT_CONSTANT = object()
+
+
+def _is_hit(check: str, value: ast.expr, call: ast.Call, scope: Scope) -> bool:
+    """Whether a keyword's value is one GraalPy drops or refuses (unknown values count, except where noted)."""
+    literal = _constant(value)
+    if check == GIVEN:
+        return literal is not None
+    if check == TRUE:
+        return literal not in (False, None, 0)
+    if check == FALSE:
+        return literal is False or literal == 0
+    if check == NOT_MINUS_ONE:
+        return literal not in _NO_VALUE
+    if check == NOT_EMPTY:
+        if isinstance(value, ast.Dict):
+            return bool(value.keys)
+        return literal is not None and not (isinstance(value, (ast.Tuple, ast.List, ast.Set)) and not value.elts)
+    if check == NOT_F_OK:
+        mode = call.args[1] if len(call.args) > 1 else _keyword(call, "mode")
+        f_ok = mode is not None and (_constant(mode) == 0 or (qualified(mode, scope) or "").endswith(".F_OK"))
+        return literal is False and not f_ok
+    if check == REDIRECT:
+        name = qualified(value, scope)
+        if name is not None:
+            return name == "subprocess.DEVNULL"
+        return isinstance(literal, int) and literal >= 0 or isinstance(value, ast.Call)
+    return False
+
+
+def _kill(node: ast.Call, scope: Scope) -> list[str]:
+    """os.kill with a signal the java backend does not send (it sends only SIGKILL, SIGTERM and 0)."""
+    if len(node.args) < 2:
+        return []
+    literal = _constant(node.args[1])
+    name = qualified(node.args[1], scope) or ""
+    signal = name.rpartition(".")[2]
+    if name.startswith("signal.SIG") and signal not in ("SIGKILL", "SIGTERM"):
+        return ["process.kill"]
+    return ["process.kill"] if isinstance(literal, int) and literal not in _KILL_OK else []
+
+
+def _waitpid(node: ast.Call, scope: Scope) -> list[str]:
+    """os.waitpid with options other than 0 or WNOHANG, or of a process group (pid < -1)."""
+    found = []
+    if node.args and isinstance(pid := _constant(node.args[0]), int) and pid < -1:
+        found.append("process.waitpid_group")
+    if len(node.args) > 1:
+        options, name = _constant(node.args[1]), qualified(node.args[1], scope)
+        if (isinstance(options, int) and options not in (0, _WNOHANG)) or (
+            name is not None and name.rpartition(".")[2] != "WNOHANG"
+        ):
+            found.append("process.waitpid_options")
+    return found
+
+
+def _select(node: ast.Call, scope: Scope) -> list[str]:
+    """select.select with a third list that is not an empty literal (the java backend never fills it)."""
+    if len(node.args) < 3:
+        return []
+    third = node.args[2]
+    empty = isinstance(third, (ast.List, ast.Tuple)) and not third.elts
+    return [] if empty else ["select.exceptional_conditions"]
+
+
+_SPECIAL = {"kill": _kill, "waitpid": _waitpid, "select.select": _select}
+_ALIASES = re.compile(r"\b(\w+)\s+as\s+(\w+)")
+
+
+def _word_pattern(words: set[str] | frozenset[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b")
+
+
+def words_pattern(rules: StaticRules) -> re.Pattern[str]:
+    """The pre-filter of one backend's rules: any name or keyword that may be part of a finding."""
+    return _word_pattern(rules.names())
+
+
+_HANDLERS: dict[type[ast.AST], Callable[[FileScanner, Any, _Context], None]] = {
+    ast.FunctionDef: FileScanner._function, ast.AsyncFunctionDef: FileScanner._function,
+    ast.Lambda: FileScanner._function, ast.ClassDef: FileScanner._class, ast.Try: FileScanner._try,
+    ast.With: FileScanner._with, ast.AsyncWith: FileScanner._with, ast.If: FileScanner._if,
+    ast.IfExp: FileScanner._if, ast.While: FileScanner._if, ast.BoolOp: FileScanner._bool,
+    ast.ImportFrom: FileScanner._import_from, ast.Attribute: FileScanner._attribute, ast.Name: FileScanner._name,
+    ast.Call: FileScanner._call,
+}  # fmt: skip
+if hasattr(ast, "TryStar"):
+    _HANDLERS[ast.TryStar] = FileScanner._try
+
+
+def scan_source(data: bytes, rules: StaticRules, words: re.Pattern[str]) -> list[Finding]:
+    """The findings of one file's bytes (ScanError when it cannot be decoded or parsed)."""
+    return FileScanner(rules, words).scan(decode(data))
