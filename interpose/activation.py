@@ -20,12 +20,15 @@ from interpose.host import os as host_os
 from interpose.host import posix as host_posix
 from interpose.host import posix_module
 from interpose.shims.os_module import build_os
-from interpose.shims.posix import PosixPatch, build_posixsubprocess, build_shaped
+from interpose.shims.posix import PosixPatch, build_posixsubprocess, build_shaped, posix_contents
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from types import ModuleType
+    from typing import TypeVar
+
+    _T = TypeVar("_T")
 
     from interpose.backends.base import Backend
     from interpose.events.recorder import Recorder
@@ -48,7 +51,7 @@ class Activation:
         self.swaps: list[rebinding.Swap] = []
         self.finder: ShimFinder | None = None
         self.posix_patch: PosixPatch | None = None
-        self.sizes: dict[int, int] | None = None  # module namespace sizes right after the references were swapped
+        self.sizes: dict[rebinding.NamespaceKey, int] | None = None  # namespace sizes right after the swap
         self.watching = False
 
 
@@ -106,15 +109,17 @@ def _install(activation: Activation, backend: Backend) -> None:
     # Imports keep reading the host (GraalPy's language-home exception), from before posix is patched on.
     rebinding.override_globals({("_frozen_importlib_external", "_os"): host_posix}, activation.swaps)
     activation.posix_patch = PosixPatch(posix_module)
-    activation.posix_patch.apply(backend, host_posix)
-    shim_os = build_os(posix_module, host_os, backend.absent_from_os())
+    activation.posix_patch.apply(_built(backend, "posix", (host_posix,), lambda: posix_contents(backend, host_posix)))
+    shim_os = _built(
+        backend, "os", (host_os, posix_module), lambda: build_os(posix_module, host_os, backend.absent_from_os())
+    )
     hosts = {"posix": host_posix, "os": host_os}
     activation.modules = {"posix": posix_module, "os": shim_os}
     lazy = {}
     host_subprocess = sys.modules.get("_posixsubprocess")
     if host_subprocess is not None:
         hosts["_posixsubprocess"] = host_subprocess
-        activation.modules["_posixsubprocess"] = build_posixsubprocess(backend, host_subprocess)
+        activation.modules["_posixsubprocess"] = _build_shim(backend, "_posixsubprocess", host_subprocess)
     else:
         lazy["_posixsubprocess"] = lambda: _build_late(activation, "_posixsubprocess")
     shaped = backend.shaped_modules()  # GraalPy's smaller select, fcntl, signal, resource: built when imported
@@ -122,7 +127,7 @@ def _install(activation: Activation, backend: Backend) -> None:
         host = sys.modules.get(name)
         if host is not None:
             hosts[name] = host
-            activation.modules[name] = build_shaped(backend, name, host)
+            activation.modules[name] = _build_shim(backend, name, host)
         else:
             lazy[name] = lambda name=name: _build_late(activation, name)  # type: ignore[misc]
     patches = {name: _stdlib_patch(activation, patch) for name, patch in stdlib.patches(backend.policy).items()}
@@ -136,7 +141,9 @@ def _install(activation: Activation, backend: Backend) -> None:
         activation.saved_modules[name] = sys.modules.get(name)
         if name in activation.modules:
             sys.modules[name] = activation.modules[name]
-    activation.mapping = rebinding.replacement_map([(hosts[name], activation.modules[name]) for name in hosts])
+    pairs = [(hosts[name], activation.modules[name]) for name in hosts]
+    activation.mapping = dict(_built(backend, "mapping", tuple(module for pair in pairs for module in pair),
+                                     lambda: rebinding.replacement_map(pairs)))  # fmt: skip
     activation.mapping.update((id(host), (host, new)) for host, new in backend.replacements(posix_module))
     overrides = backend.module_overrides()  # computed before the swap: they may capture host objects
     skip = [*hosts.values(), *activation.modules.values()]  # posix_module is among the modules
@@ -168,12 +175,31 @@ def _build_late(activation: Activation, name: str) -> ModuleType:
     """Build a shim on the first import of its host module (`_posixsubprocess`, the shaped modules)."""
     assert activation.backend is not None
     host = load_host_module(name)
-    if name == "_posixsubprocess":
-        shim = build_posixsubprocess(activation.backend, host)
-    else:
-        shim = build_shaped(activation.backend, name, host)
+    shim = _build_shim(activation.backend, name, host)
     activation.mapping.update(rebinding.replacement_map([(host, shim)]))
     return shim
+
+
+def _build_shim(backend: Backend, name: str, host: ModuleType) -> ModuleType:
+    """The shim of `_posixsubprocess` or of a shaped module (select, signal, ...), once per backend and host."""
+    if name == "_posixsubprocess":
+        return _built(backend, name, (host,), lambda: build_posixsubprocess(backend, host))
+    return _built(backend, name, (host,), lambda: build_shaped(backend, name, host))
+
+
+def _built(backend: Backend, what: str, sources: tuple[object, ...], build: Callable[[], _T]) -> _T:
+    """`build()`, made once per backend and `sources` (the very objects it is built from).
+
+    A backend activated again (the pytest fixture: one per session, activated for each test) gets the same shim
+    modules, posix contents and replacement map, so that an activation costs the swaps and little else.
+    """
+    key = (what, *map(id, sources))
+    found = backend.built.get(key)
+    if found is not None and all(kept is source for kept, source in zip(found[0], sources, strict=True)):
+        return found[1]  # type: ignore[return-value]  # what `build` made for this key
+    result = build()
+    backend.built[key] = (sources, result)
+    return result
 
 
 def deactivate() -> Settings | None:

@@ -15,7 +15,6 @@ from interpose.host import ModuleType
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from collections.abc import Set as AbstractSet
 
 # Modules that must keep the host: interpose itself, and importlib, which loads Python code from the host
 # (GraalPy makes the same exception for its language home; a backend that replaces `_io`'s contents gives
@@ -54,78 +53,90 @@ def _keeps_host(name: str) -> bool:
 
 _keeps_host_by_name: dict[str, bool] = {}  # module name -> _keeps_host(name): asked for every module on every swap
 
-
-# Which globals of which module held objects of a given mapping, and the namespace's size when looked at:
-# activating again (a test fixture does, once per test) rescans only modules that are new or changed size.
-_holders: dict[frozenset[int], dict[tuple[str, int], tuple[int, tuple[str, ...]]]] = {}
+# A module namespace is known by (module name, id of its dict); its size tells whether it may have changed.
+NamespaceKey = tuple[str, int]
 
 
-def _holding_keys(
-    cache: dict[tuple[str, int], tuple[int, tuple[str, ...]]] | None, name: str, namespace: dict[str, object],
-    wanted: AbstractSet[int],
-) -> tuple[str, ...]:  # fmt: skip
-    size = len(namespace)
-    slot = (name, id(namespace))
-    if cache is not None:
-        cached = cache.get(slot)
-        if cached is not None and cached[0] == size:
-            return cached[1]
-    if wanted.isdisjoint(map(id, namespace.values())):  # the usual case, decided in C
-        keys: tuple[str, ...] = ()
-    else:
-        keys = tuple(key for key, value in list(namespace.items()) if id(value) in wanted)
-    if cache is not None:
-        cache[slot] = (size, keys)
-    return keys
+def _loaded_namespaces() -> dict[NamespaceKey, dict[str, object]]:
+    """(name, id(namespace)) -> namespace of every loaded module, in C loops over `sys.modules`.
+
+    `sys.modules` may also hold None, or objects that are not modules (3.11's `typing.io`, a package's stand-in
+    object): those are kept when their `__dict__` is a dict, as a module's is.
+    """
+    items = list(sys.modules.items())
+    if not items:
+        return {}
+    names, modules = zip(*items, strict=True)
+    count = len(modules)
+    # getattr(module, "__dict__", None) for each, in C (its overloads defeat the checker: not all are dicts)
+    namespaces: list[dict[str, object]] = list(map(getattr, modules, ["__dict__"] * count, [None] * count))  # type: ignore[misc]
+    keys = zip(names, map(id, namespaces), strict=True)
+    if set(map(type, namespaces)) == {dict}:
+        return dict(zip(keys, namespaces, strict=True))
+    return {key: namespace for key, namespace in zip(keys, namespaces, strict=True) if type(namespace) is dict}
+
+
+def namespace_sizes(namespaces: dict[NamespaceKey, dict[str, object]] | None = None) -> dict[NamespaceKey, int]:
+    """(name, id) -> size of every module namespace: what deactivation compares against to find what changed."""
+    if namespaces is None:
+        namespaces = _loaded_namespaces()
+    return dict(zip(namespaces, map(len, namespaces.values()), strict=True))
+
+
+# Per mapping (its keys), the namespaces looked at and found holding none of its objects, with their size then;
+# and those holding some, with their size and the keys that held them.  Activating again (a test fixture does,
+# once per test) looks again only at namespaces that are new, changed size, or held something.
+_clean: dict[frozenset[int], dict[NamespaceKey, int]] = {}
+_holders: dict[frozenset[int], dict[NamespaceKey, tuple[int, tuple[str, ...]]]] = {}
 
 
 def swap_references(
     mapping: dict[int, tuple[object, object]], skip: Sequence[object], swaps: list[Swap], *, cached: bool = True,
-    changed_since: dict[int, int] | None = None,
+    changed_since: dict[NamespaceKey, int] | None = None,
 ) -> None:  # fmt: skip
     """Swap, in every module's globals, each object in `mapping` for its replacement; append each swap to `swaps`.
 
     Each swap is recorded as it is made, so that a failure part-way leaves `swaps` able to undo what was done.
     `cached`: remember where the objects were held (worth it for host objects, which stay the same);
     `changed_since`: look only at the namespaces whose size differs from this record (`namespace_sizes()`).
-    The loop runs over every loaded module twice per activation (a test fixture activates once per test), so
-    its per-module path is kept to a few dictionary look-ups.
+    This runs over every loaded module twice per activation (a test fixture activates once per test): which
+    namespaces to look at is decided by set operations on sizes, in C; only those are walked in Python.
     """
-    skip_ids = {id(module) for module in skip}
+    namespaces = _loaded_namespaces()
+    sizes = namespace_sizes(namespaces)
     wanted = mapping.keys()
-    cache = _holders.setdefault(frozenset(wanted), {}) if cached else None
+    key = frozenset(wanted)
+    clean = _clean.setdefault(key, {}) if cached else {}
+    holders = _holders.setdefault(key, {}) if cached else {}
+    known = changed_since if changed_since is not None else clean
+    skip_ids = {id(vars(module)) for module in skip if type(getattr(module, "__dict__", None)) is dict}
     keeps_host = _keeps_host_by_name
-    for name, module in list(sys.modules.items()):
+    for slot, size in sizes.items() - known.items():
+        name, namespace_id = slot
         keep = keeps_host.get(name)
         if keep is None:
             keep = keeps_host[name] = _keeps_host(name)
-        if keep or module is None or id(module) in skip_ids:
+        if keep or namespace_id in skip_ids:
+            clean[slot] = size
             continue
-        namespace = getattr(module, "__dict__", None)
-        if type(namespace) is not dict:
+        namespace = namespaces[slot]
+        held = holders.get(slot)
+        if held is not None and held[0] == size:
+            keys = held[1]
+        elif wanted.isdisjoint(map(id, namespace.values())):  # the usual case, decided in C
+            clean[slot] = size
+            holders.pop(slot, None)
             continue
-        if changed_since is not None and changed_since.get(id(namespace)) == len(namespace):
-            continue
-        if cache is not None:
-            known = cache.get((name, id(namespace)))
-            if known is not None and known[0] == len(namespace) and not known[1]:
-                continue  # the usual case: a module that held none of them and has not changed since
-        for key in _holding_keys(cache, name, namespace, wanted):
-            value = namespace.get(key)
+        else:
+            keys = tuple(name for name, value in list(namespace.items()) if id(value) in wanted)
+            holders[slot] = (size, keys)
+            clean.pop(slot, None)
+        for name in keys:
+            value = namespace.get(name)
             pair = mapping.get(id(value))
             if pair is not None and pair[0] is value:
-                swaps.append((namespace, key, value, pair[1]))
-                namespace[key] = pair[1]
-
-
-def namespace_sizes() -> dict[int, int]:
-    """id -> size of every module namespace: what deactivation compares against to find what changed."""
-    sizes: dict[int, int] = {}
-    for module in list(sys.modules.values()):
-        namespace = getattr(module, "__dict__", None)
-        if type(namespace) is dict:
-            sizes[id(namespace)] = len(namespace)
-    return sizes
+                swaps.append((namespace, name, value, pair[1]))
+                namespace[name] = pair[1]
 
 
 def undo_swaps(swaps: list[Swap]) -> None:

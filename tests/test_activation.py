@@ -125,6 +125,53 @@ def test_module_imported_while_active_is_given_the_host_back() -> None:
 
 
 @pytest.mark.usefixtures("clean_activation")
+def test_a_backend_activated_again_reuses_its_shims_and_swaps_each_time(tmp_path: Path) -> None:
+    """The pytest fixture activates one backend per test: the shims are built once, the swaps made every time."""
+    import shutil
+
+    from interpose.backends.emulated import EmulatedBackend
+    from interpose.fs.memory import MemoryFileSystem
+    from interpose.settings import Settings
+
+    backend = EmulatedBackend("enforce", MemoryFileSystem())
+    seen = []
+    for round in range(3):
+        provider = MemoryFileSystem()
+        backend.reset(provider)
+        activation_module.activate(Settings("java", "enforce", "OFF", None, provider), backend)
+        try:
+            seen.append(sys.modules["os"])
+            assert shutil.os is sys.modules["os"]  # held before the first activation: swapped every time
+            shutil.os.mkdir(f"/made-{round}")  # the fresh provider, not the previous one
+            assert sorted(name for name in shutil.os.listdir("/") if name.startswith("made")) == [f"made-{round}"]
+        finally:
+            activation_module.deactivate()
+        assert shutil.os is host.os
+    assert seen[0] is seen[1] is seen[2]
+    assert not (tmp_path / "made-0").exists()
+
+
+class _StandIn:
+    """What some packages put in sys.modules instead of a module: an object whose __dict__ is a dict."""
+
+    def __init__(self) -> None:
+        import os
+
+        self.os = os
+
+
+@pytest.mark.usefixtures("clean_activation")
+def test_objects_standing_in_for_modules_are_swapped_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    stand_in = _StandIn()
+    monkeypatch.setitem(sys.modules, "stand_in_for_a_module", stand_in)
+    monkeypatch.setitem(sys.modules, "blocked_import", None)
+    interpose.activate(backend="native", log_level="OFF")
+    assert stand_in.os is sys.modules["os"] and stand_in.os is not host.os
+    interpose.deactivate()
+    assert stand_in.os is host.os
+
+
+@pytest.mark.usefixtures("clean_activation")
 def test_finder_serves_the_shim_to_a_fresh_import() -> None:
     interpose.activate(backend="native", log_level="OFF")
     shim = sys.modules.pop("os")

@@ -57,6 +57,9 @@ class Backend:
         self.policy = policy
         # (module, name) -> (function, its logging wrapper) under warn, made once per backend
         self.logged_functions: dict[tuple[str, str], tuple[object, object]] = {}
+        # What activation built from this backend (shim modules, the posix contents, the replacement map), keyed
+        # by what it was built from: activating the same backend again (the pytest fixture, once per test) reuses it.
+        self.built: dict[tuple[object, ...], tuple[tuple[object, ...], object]] = {}
 
     def posix_namespace(self, host_posix: ModuleType) -> dict[str, object]:
         """The attributes of the shim `posix` module."""

@@ -27,6 +27,22 @@ def build_module(name: str, namespace: dict[str, object], host_module: ModuleTyp
     return module
 
 
+def posix_contents(backend: Backend, host_posix: ModuleType) -> dict[str, object]:
+    """The shim posix's contents: the backend's namespace (built from the host snapshot `host_posix`), GraalPy's
+    surface under enforce, and under warn the functions GraalPy lacks wrapped to log their calls."""
+    namespace = backend.posix_namespace(host_posix)
+    missing = backend.absent()
+    if missing:  # enforce: GraalPy's surface, and what os.py reads it from for its supports_* sets
+        namespace["__getattr__"] = missing_attribute_hook("posix", missing)
+        host_have = namespace.get("_have_functions")
+        if isinstance(host_have, list):
+            namespace["_have_functions"] = graalpy_have_functions(host_have)
+    for name, limitation in backend.logged().items():  # warn: GraalPy lacks them, the host's are kept
+        if name in namespace:
+            namespace[name] = logged_function(namespace[name], "posix", name, limitation, backend.logged_functions)
+    return namespace
+
+
 class PosixPatch:
     """The real posix module's contents, replaced by a backend's, and how to put them back.
 
@@ -37,18 +53,8 @@ class PosixPatch:
         self.module = module
         self.saved = dict(vars(module))
 
-    def apply(self, backend: Backend, host_posix: ModuleType) -> None:
-        """Give the module the backend's namespace (built from the host snapshot `host_posix`)."""
-        namespace = backend.posix_namespace(host_posix)
-        missing = backend.absent()
-        if missing:  # enforce: GraalPy's surface, and what os.py reads it from for its supports_* sets
-            namespace["__getattr__"] = missing_attribute_hook("posix", missing)
-            host_have = namespace.get("_have_functions")
-            if isinstance(host_have, list):
-                namespace["_have_functions"] = graalpy_have_functions(host_have)
-        for name, limitation in backend.logged().items():  # warn: GraalPy lacks them, the host's are kept
-            if name in namespace:
-                namespace[name] = logged_function(namespace[name], "posix", name, limitation, backend.logged_functions)
+    def apply(self, namespace: dict[str, object]) -> None:
+        """Give the module `namespace` (`posix_contents`)."""
         contents = vars(self.module)
         for name in [name for name in contents if name not in namespace and not name.startswith("__")]:
             del contents[name]
