@@ -28,6 +28,7 @@ USAGE = f"""\
 usage: {PROG} [options] (script.py | -m module | -c code | -) [args ...]
        {PROG} limitations [--format text|json|markdown]
        {PROG} report [PATH ...] [options]        ({PROG} report --help)
+       {PROG} scan PATH... [options]             ({PROG} scan --help)
 """
 
 HELP = (
@@ -210,7 +211,13 @@ def _report(argv: list[str]) -> int:
     return report_main(argv)
 
 
-SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {"limitations": _limitations, "report": _report}
+def _scan(argv: list[str]) -> int:
+    from interpose.scan.cli import main as scan_main
+
+    return scan_main(argv)
+
+
+SUBCOMMANDS: dict[str, Callable[[list[str]], int]] = {"limitations": _limitations, "report": _report, "scan": _scan}
 
 
 def console_main() -> None:

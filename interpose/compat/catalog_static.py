@@ -52,15 +52,35 @@ SURFACE_KEPT: dict[str, tuple[str, frozenset[str]]] = {
     "select": ("select.poll", frozenset({"select", "error", "PIPE_BUF"})),
     "fcntl": (
         "fcntl.fcntl",
-        frozenset({"flock", "lockf", "ioctl", "LOCK_SH", "LOCK_EX", "LOCK_NB", "LOCK_UN", "F_RDLCK", "F_WRLCK",
-                   "F_UNLCK"}),
+        frozenset(
+            {"flock", "lockf", "ioctl", "LOCK_SH", "LOCK_EX", "LOCK_NB", "LOCK_UN", "F_RDLCK", "F_WRLCK", "F_UNLCK"}
+        ),
     ),  # fmt: skip
     "resource": (
         "resource.setrlimit",
-        frozenset({"getrlimit", "getrusage", "getpagesize", "error", "struct_rusage", "RLIM_INFINITY",
-                   "RUSAGE_SELF", "RUSAGE_CHILDREN", "RUSAGE_THREAD", "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA",
-                   "RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_AS", "RLIMIT_RSS", "RLIMIT_MEMLOCK", "RLIMIT_NPROC",
-                   "RLIMIT_NOFILE"}),
+        frozenset(
+            {
+                "getrlimit",
+                "getrusage",
+                "getpagesize",
+                "error",
+                "struct_rusage",
+                "RLIM_INFINITY",
+                "RUSAGE_SELF",
+                "RUSAGE_CHILDREN",
+                "RUSAGE_THREAD",
+                "RLIMIT_CPU",
+                "RLIMIT_FSIZE",
+                "RLIMIT_DATA",
+                "RLIMIT_STACK",
+                "RLIMIT_CORE",
+                "RLIMIT_AS",
+                "RLIMIT_RSS",
+                "RLIMIT_MEMLOCK",
+                "RLIMIT_NPROC",
+                "RLIMIT_NOFILE",
+            }
+        ),
     ),  # fmt: skip
 }
 _SIGNAL_MISSING = ("pause", "pidfd_send_signal", "pthread_kill", "pthread_sigmask", "sigpending", "sigtimedwait",
@@ -75,12 +95,18 @@ _JAVA_REFUSED = {
     "umask": "fs.umask_virtual", "set_inheritable": "fd.inheritable_ignored",
     "get_inheritable": "fd.get_inheritable_ignored",
 }  # fmt: skip
-_SUBPROCESS_CALLS = ("subprocess.Popen", "subprocess.run", "subprocess.call", "subprocess.check_call",
-                     "subprocess.check_output", "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell",
-                     "asyncio.subprocess.create_subprocess_exec", "asyncio.subprocess.create_subprocess_shell")  # fmt: skip
-_PROCESS_POOLS = ("multiprocessing.Process", "multiprocessing.Pool", "multiprocessing.Manager",
-                  "multiprocessing.pool.Pool", "multiprocessing.context.Process",
-                  "concurrent.futures.ProcessPoolExecutor", "concurrent.futures.process.ProcessPoolExecutor")  # fmt: skip
+_SUBPROCESS_CALLS = (
+    *(f"subprocess.{name}" for name in ("Popen", "run", "call", "check_call", "check_output")),
+    *(
+        f"{module}.create_subprocess_{kind}"
+        for module in ("asyncio", "asyncio.subprocess")
+        for kind in ("exec", "shell")
+    ),
+)
+_PROCESS_POOLS = (
+    *(f"multiprocessing.{name}" for name in ("Process", "Pool", "Manager", "pool.Pool", "context.Process")),
+    *(f"concurrent.futures.{name}ProcessPoolExecutor" for name in ("", "process.")),
+)
 
 
 def _os(names: Iterable[str], id: str | None = None, ids: dict[str, str] | None = None) -> dict[str, str]:
@@ -151,9 +177,7 @@ class StaticRules:
         #: qualified name -> id: a load is a hit (a constant that makes the call it is given to fail)
         self.uses = {name: id for name, id in uses.items() if applies(id)}
         #: qualified callable -> (keyword, id, check) for each keyword that may be a hit
-        self.keywords = {
-            name: tuple(rule for rule in rules if applies(rule[1])) for name, rules in keywords.items()
-        }
+        self.keywords = {name: tuple(rule for rule in rules if applies(rule[1])) for name, rules in keywords.items()}
         #: start method name -> id
         self.start_methods = {"fork": "multiprocessing.fork", "forkserver": "multiprocessing.forkserver"}
         #: the kill signals the java backend sends (process.kill for any other)
@@ -175,15 +199,18 @@ class StaticRules:
         return None
 
     def names(self) -> frozenset[str]:
-        """Every last name component and keyword that may be part of a finding (for the line pre-filter)."""
-        words = {name.rpartition(".")[2] for table in (self.absent, self.calls, self.uses, self.keywords)
-                 for name in table}  # fmt: skip
-        words.update(rule[0] for rules in self.keywords.values() for rule in rules)
-        words.update(("get_context", "set_start_method", "kill", "waitpid", "select"))
+        """Every name that may be the last part of a finding's function (for the line pre-filter)."""
+        words = {name.rpartition(".")[2] for table in (self.absent, self.calls, self.uses) for name in table}
+        words.update(("get_context", "set_start_method"))
+        if self.backend == JAVA:
+            words.update(("kill", "waitpid", "select"))
         for module, (_id, kept) in self.surface_kept.items():
-            words.add(module)
             words.update(name for name in _public_names(module) if name not in kept)
         return frozenset(words)
+
+    def keyword_names(self) -> frozenset[str]:
+        """Every keyword argument that may be a finding."""
+        return frozenset(rule[0] for rules in self.keywords.values() for rule in rules)
 
 
 def _public_names(module: str) -> list[str]:

@@ -96,9 +96,12 @@ def is_platform_test(test: ast.expr) -> bool:
     for node in ast.walk(test):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("hasattr", "getattr"):
             return True
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            if (node.value.id, node.attr) in _PLATFORM_READS:
-                return True
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and (node.value.id, node.attr) in _PLATFORM_READS
+        ):
+            return True
     return False
 
 
