@@ -30,12 +30,12 @@ from typing import Any
 from interpose.report import _speedups
 from interpose.report.filters import Filters
 from interpose.report.levels import EVENT_LEVELS
-from interpose.report.model import DIMENSIONS, ViewRow
-from interpose.report.naming import callsite_label, module_name
+from interpose.report.model import DIMENSIONS, ORDERS, ViewRow
+from interpose.report.naming import module_name
 from interpose.report.parsing import (
+    STATIC_PROCESS,
     BadLine,
     Row,
-    SiteFields,
     parse_block,
     parse_line,
     resolve_callsite,
@@ -43,9 +43,8 @@ from interpose.report.parsing import (
     resolve_process,
     resolve_tally,
 )
+from interpose.report.sites import Site, merged_labels, source_of, worst_use
 
-#: A site's fields and its test ("" without one).
-Site = tuple[SiteFields, str]
 #: above any count of distinct values (2**32), odd, with scrambled low bits: see the module docstring
 _RADIX = 0x1_9E37_79B1
 _SITE = _RADIX**3  # a cell is run * _SITE + head * _RADIX**2 + call site * _RADIX + test
@@ -53,13 +52,16 @@ _EXCLUDED = -1  # the number of a head whose events the filters leave out
 _LEVEL_NAMES = {number: name for name, number in EVENT_LEVELS.items()}
 _EVENTS, _FIRST, _LAST, _RUNS = range(4)  # a cell's entry
 
+#: A site's value in each dimension but `callsite` (merged across sources by `view`) and `process` (per cell).
 _SITE_VALUES: dict[str, Callable[[Site], str | None]] = {
-    "limitation": lambda site: site[0][0],
-    "level": lambda site: site[0][1],
-    "backend": lambda site: site[0][2],
-    "callsite": lambda site: callsite_label(*site[0][3:]),
-    "module": lambda site: module_name(site[0][3]),
-    "test": lambda site: site[1] or None,
+    "limitation": lambda site: site.limitation,
+    "level": lambda site: site.level,
+    "backend": lambda site: site.backend,
+    "module": lambda site: module_name(site.file),
+    "test": lambda site: site.test or None,
+    "distribution": lambda site: site.owner,
+    "source": lambda site: site.source,
+    "use": lambda site: site.use or None,
 }
 
 
@@ -135,6 +137,7 @@ class Aggregator:
         self._tests[b""]  # noqa: B018 - numbers "" first, as 0
         self._runs = _Numbering(_SITE, lambda text: resolve_process(text)[0])  # a reused pid is another run
         self._run_bits = _Bits(1, lambda text: resolve_process(text)[0])
+        self._run_bits[STATIC_PROCESS] = 0  # a static finding was made by no process
         self._weights = _Weights()
         self._by_run = "process" in views
         self._by_test = "test" in views
@@ -248,16 +251,19 @@ class Aggregator:
             entry[3] |= bit
         self.rows += len(rows)
 
-    def _head(self, text: bytes) -> tuple[str, str, str] | None:
+    def _head(self, text: bytes) -> tuple[str, ...] | None:
         """A head's fields, or None when the filters exclude its events."""
-        limitation, level, backend = fields = resolve_head(text)
+        fields = resolve_head(text)
+        limitation, level, backend = fields[:3]
         return fields if self.filters.accepts_site(level, limitation, backend) else None
 
     def _site(self, cell: int) -> Site:
         """The fields of a cell's site digits (head, call site, test)."""
         head, rest = divmod(cell % _SITE, _RADIX**2)
         callsite, test = divmod(rest, _RADIX)
-        return self._heads.resolved[head] + self._callsites.resolved[callsite], self._tests.resolved[test]
+        return Site._make(
+            (*self._heads.resolved[head], *self._callsites.resolved[callsite], self._tests.resolved[test])
+        )
 
     @property
     def events(self) -> int:
@@ -281,46 +287,76 @@ class Aggregator:
         entries = self._cells.values()
         return _text(min(entry[_FIRST] for entry in entries)), _text(max(entry[_LAST] for entry in entries))
 
-    def view(self, group_by: Sequence[str]) -> list[ViewRow]:
-        """Totals grouped by the given dimensions, most events first."""
+    def view(self, group_by: Sequence[str], order: str = ORDERS[0]) -> list[ViewRow]:
+        """Totals grouped by the given dimensions, in `order`: what breaks first (`ORDERS`), or most events."""
         site_dims = [dim for dim in group_by if dim != "process"]
         by_process = len(site_dims) < len(group_by)
         if (by_process and not self._by_run) or ("test" in group_by and not self._by_test):
             raise ValueError(f"the aggregator was not made for views by {', '.join(group_by)}")
+        if order not in ORDERS:
+            raise ValueError(f"unknown order {order!r}; expected one of {', '.join(ORDERS)}")
         self._drain()
-        described: dict[int, tuple[tuple[str | None, ...], int]] = {}  # site digits -> (site values, level)
-        groups: dict[tuple[str | None, ...], list[Any]] = {}  # key -> [events, first, last, runs, level]
+        sites = {digits: self._site(digits) for digits in {cell % _SITE for cell in self._cells}}
+        labels = merged_labels(sites.values()) if "callsite" in site_dims else {}
+        values_of: Callable[[Site], tuple[str | None, ...]] = lambda site: tuple(  # noqa: E731
+            labels[site.file, site.line, site.function] if dim == "callsite" else _SITE_VALUES[dim](site)
+            for dim in site_dims
+        )
+        described = {digits: values_of(site) for digits, site in sites.items()}
+        groups: dict[tuple[str | None, ...], list[Any]] = {}  # key -> [events, first, last, runs, site digits]
         for cell, (events, first, last, runs) in self._cells.items():
             site = cell % _SITE
-            if site not in described:
-                fields = self._site(site)
-                described[site] = tuple(_SITE_VALUES[dim](fields) for dim in site_dims), EVENT_LEVELS[fields[0][1]]
-            values, level = described[site]
-            key = (*values, self._runs.resolved[cell // _SITE]) if by_process else values
+            values = described[site]
+            key = (*values, self._runs.resolved[cell // _SITE] or None) if by_process else values
             group = groups.get(key)
             if group is None:
-                groups[key] = [events, first, last, runs, level]
+                groups[key] = [events, first, last, runs, {site}]
                 continue
             group[0] += events
             group[1], group[2] = min(group[1], first), max(group[2], last)
             group[3] |= runs
-            group[4] = max(group[4], level)
-        order = [site_dims.index(dim) if dim != "process" else len(site_dims) for dim in group_by]
+            group[4].add(site)
+        positions = [site_dims.index(dim) if dim != "process" else len(site_dims) for dim in group_by]
         rows = [
-            ViewRow(
-                key=tuple(key[i] for i in order),
-                level=_LEVEL_NAMES[level],
-                events=events,
-                processes=runs.bit_count(),
-                first=_text(first),
-                last=_text(last),
-            )
-            for key, (events, first, last, runs, level) in groups.items()
+            _row(tuple(key[i] for i in positions), events, first, last, runs, [sites[d] for d in members], group_by)
+            for key, (events, first, last, runs, members) in groups.items()
             if events
         ]
+
         # a total order (None apart from ""), so that the order cells were made in never shows
-        rows.sort(key=lambda row: (-row.events, tuple((value or "", value is not None) for value in row.key)))
+        def tie(row: ViewRow) -> tuple[tuple[str, bool], ...]:
+            return tuple((value or "", value is not None) for value in row.key)
+
+        if order == "count":
+            rows.sort(key=lambda row: (-row.events, tie(row)))
+        else:
+            rows.sort(key=lambda row: (row.rank, -EVENT_LEVELS[row.level], -row.events, tie(row)))
         return rows
+
+
+def _row(
+    key: tuple[str | None, ...], events: int, first: bytes, last: bytes, runs: int, sites: list[Site],
+    group_by: Sequence[str],
+) -> ViewRow:  # fmt: skip
+    """A group's row: its totals, and what its most urgent site says (message, hint, rank, where)."""
+    urgent = min(sites, key=Site.urgency)
+    return ViewRow(
+        key=key,
+        level=_LEVEL_NAMES[max(EVENT_LEVELS[site.level] for site in sites)],
+        events=events,
+        processes=runs.bit_count(),
+        first=_text(first),
+        last=_text(last),
+        rank=urgent.rank,
+        limitation=urgent.limitation,
+        use=worst_use(sites),
+        source=source_of(sites),
+        backends=tuple(sorted({site.backend for site in sites})),
+        distributions=tuple(sorted({owner for site in sites if (owner := site.owner)})),
+        message=urgent.message,
+        hint=urgent.hint,
+        where=(urgent.file, urgent.line) if "callsite" in group_by and urgent.file else None,
+    )
 
 
 def _remap(mask: int, bits: list[int]) -> int:

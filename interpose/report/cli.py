@@ -17,8 +17,18 @@ from interpose.report import _speedups
 from interpose.report.aggregate import Aggregator
 from interpose.report.filters import make_filters
 from interpose.report.levels import THRESHOLDS, level_number, parse_threshold
-from interpose.report.model import DEFAULT_GROUP_BY, DIMENSIONS, InputSummary, Report, catalog_hints
+from interpose.report.model import (
+    DEFAULT_GROUP_BY,
+    DIMENSIONS,
+    ORDERS,
+    InputSummary,
+    Report,
+    ViewRow,
+    catalog_hints,
+    extra_columns,
+)
 from interpose.report.reading import read_inputs
+from interpose.report.triage import PROBLEM_VIEW, paragraph, triage
 from interpose.subcommand import CommandParser, UsageError
 from interpose.subcommand import run as run_command
 
@@ -75,7 +85,14 @@ def build_parser(stdout: TextIO | None = None) -> CommandParser:
     parser.add_argument("--since", metavar="TIME", help="only lines written at or after this ISO 8601 time")
     parser.add_argument("--until", metavar="TIME", help="only lines written at or before this ISO 8601 time")
     parser.add_argument("--fail-on", type=_level, metavar="LEVEL", help="exit 1 if any event at or above LEVEL")
-    parser.add_argument("--top", type=int, metavar="N", help="show only the N rows with most events")
+    parser.add_argument(
+        "--sort",
+        choices=ORDERS,
+        default=ORDERS[0],
+        help="breaks (default): unguarded uses at INFO and above first, then guarded, then probes and FINE; "
+        "count: most events first",
+    )
+    parser.add_argument("--top", type=int, metavar="N", help="show only the first N rows")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report here instead of stdout")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the text table")
     return parser
@@ -121,6 +138,16 @@ def _render(report: Report, fmt: str, colour: bool) -> str:
     return render_text(report, colour=colour)
 
 
+def with_source_lines(rows: list[ViewRow]) -> list[ViewRow]:
+    """The rows with the source line of their call site, where its file can be read here."""
+    from dataclasses import replace
+
+    from interpose.report.sourcelines import SourceLines
+
+    lines = SourceLines()
+    return [replace(row, code=lines.line(*row.where)) if row.where else row for row in rows]
+
+
 def run(args: argparse.Namespace, stdin: BinaryIO | None, stdout: TextIO, stderr: TextIO, colour: bool) -> int:
     """Read, aggregate, render and decide the exit status."""
     try:
@@ -145,12 +172,18 @@ def run(args: argparse.Namespace, stdin: BinaryIO | None, stdout: TextIO, stderr
     if not any(summary.usable for summary in inputs):
         print("report: no input could be read", file=stderr)
         return 2
-    rows = aggregator.view(args.group_by)
+    rows = aggregator.view(args.group_by, args.sort)
     first, last = aggregator.span()
-    per_limitation = aggregator.view(("limitation",))
+    per_limitation = aggregator.view(("limitation",), "count")
+    problems = triage(aggregator.view(PROBLEM_VIEW), {backend for row in per_limitation for backend in row.backends})
+    shown = with_source_lines(rows[: args.top] if args.top else rows)
     report = Report(
         group_by=args.group_by,
-        rows=rows[: args.top] if args.top else rows,
+        rows=shown,
+        extra=extra_columns(args.group_by, rows),
+        paragraph=paragraph(problems),
+        problems=problems.as_dict(),
+        order=args.sort,
         per_limitation=per_limitation if args.format == "html" else [],
         hints=catalog_hints([str(row.key[0]) for row in per_limitation]),
         events=aggregator.events,

@@ -16,15 +16,22 @@ DIMENSIONS: dict[str, str] = {
     "level": "level",
     "process": "process (run)",
     "test": "test",
+    "distribution": "distribution",
+    "source": "source",
+    "use": "use",
 }
 DEFAULT_GROUP_BY = ("limitation", "callsite")
+#: Orders of the rows: what breaks a program first (sites.py's ranks, then level, then events), or most events.
+ORDERS = ("breaks", "count")
 #: the note of an input that is a file already read (counting it twice would double its events)
 DUPLICATE = "same file as"
 
 
 @dataclass(frozen=True)
 class ViewRow:
-    """One group: its key values (None where the event has no such value) and exact totals."""
+    """One group: its key values (None where the event has no such value), exact totals, and what a person
+    triaging it reads: its rank (report/sites.py), worst use, sources, backends, distributions, and the
+    message and hint of its most urgent site, with that site's file and line and, once read, its source line."""
 
     key: tuple[str | None, ...]
     level: str
@@ -32,6 +39,16 @@ class ViewRow:
     processes: int
     first: str
     last: str
+    rank: int = 0
+    limitation: str = ""
+    use: str | None = None
+    source: str = "runtime"
+    backends: tuple[str, ...] = ()
+    distributions: tuple[str, ...] = ()
+    message: str = ""
+    hint: str = ""
+    where: tuple[str, str] | None = None
+    code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +100,14 @@ class Report:
     hidden: int = 0
     #: limitation id -> what to do instead on GraalPy (the catalog's hint), for each limitation in the report
     hints: dict[str, str] = field(default_factory=dict)
+    #: the columns beside the dimensions that the rows need (`extra_columns`)
+    extra: tuple[str, ...] = ()
+    #: triage.py's paragraph: how many problems would stop the program, on which backend, where
+    paragraph: str = ""
+    #: the same as data (triage.Triage.as_dict)
+    problems: dict[str, object] = field(default_factory=dict)
+    #: how the rows are ordered (ORDERS)
+    order: str = ORDERS[0]
 
     @property
     def skipped(self) -> int:
@@ -94,7 +119,35 @@ class Report:
 
 
 COLUMNS = ("level", "events", "processes", "first seen", "last seen")
+#: Columns that every row of Markdown and HTML carries after the table's, and text on lines of their own.
+DETAILS = ("message", "hint", "code")
 NONE = "-"
+
+
+def extra_columns(group_by: tuple[str, ...], rows: list[ViewRow]) -> tuple[str, ...]:
+    """Columns the rows need beside their dimensions: the use always, the source when a row was found by the
+    scanner, the backend when the rows hold more than one, the distribution when a row lies in one."""
+    wanted = {
+        "use": True,
+        "source": any(row.source != "runtime" for row in rows),
+        "backend": len({backend for row in rows for backend in row.backends}) > 1,
+        "distribution": any(row.distributions for row in rows),
+    }
+    return tuple(name for name, shown in wanted.items() if shown and name not in group_by)
+
+
+def _extra(row: ViewRow, name: str) -> str:
+    if name == "use":
+        return row.use or NONE
+    if name == "source":
+        return row.source
+    values = row.backends if name == "backend" else row.distributions
+    return ", ".join(values) or NONE
+
+
+def details(row: ViewRow, hints: dict[str, str]) -> tuple[str, str, str]:
+    """A row's message, hint (the event's, else the catalog's for its limitation) and source line ("" if none)."""
+    return row.message, row.hint or hints.get(row.limitation, ""), row.code or ""
 
 
 def short_time(ts: str) -> str:
@@ -103,11 +156,12 @@ def short_time(ts: str) -> str:
 
 
 def table(report: Report) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
-    """Headers and cell texts shared by the text, Markdown and HTML tables."""
-    headers = (*report.headers, *COLUMNS)
+    """Headers and cell texts shared by the text, Markdown and HTML tables (without `DETAILS`)."""
+    headers = (*report.headers, *report.extra, *COLUMNS)
     cells = [
         (
             *(NONE if value is None else value for value in row.key),
+            *(_extra(row, name) for name in report.extra),
             row.level,
             f"{row.events:,}",
             f"{row.processes:,}",

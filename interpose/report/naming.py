@@ -7,6 +7,7 @@ alone: whatever follows the last `site-packages`, `dist-packages`, `src` or
 
 from __future__ import annotations
 
+import functools
 import re
 
 _ROOTS = re.compile(r"(site-packages|dist-packages|src|python[0-9]+\.[0-9]+)")
@@ -41,3 +42,35 @@ def module_name(file: str) -> str | None:
     if len(parts) > 1 and parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
+
+
+_INSTALLED = re.compile(r"(site-packages|dist-packages)")
+
+
+def distribution_name(file: str) -> str | None:
+    """The distribution a file installed under site-packages or dist-packages belongs to; None for the program's.
+
+    Named by its top-level package, or by the distribution that installs it when that is known here.
+    """
+    parts = [part for part in file.replace("\\", "/").split("/") if part]
+    roots = [index for index, part in enumerate(parts[:-1]) if _INSTALLED.fullmatch(part)]
+    if not roots:
+        return None
+    top = parts[roots[-1] + 1]
+    for suffix in _SUFFIXES:
+        if top.endswith(suffix):
+            top = top[: -len(suffix)]
+            break
+    known = _installed_packages().get(top)
+    return known[0] if known else top
+
+
+@functools.lru_cache(maxsize=1)
+def _installed_packages() -> dict[str, list[str]]:
+    """Top-level package -> distributions of the environment running the report (asked once, if ever)."""
+    from importlib import metadata
+
+    try:
+        return dict(metadata.packages_distributions())
+    except Exception:  # a broken distribution's metadata must not stop a report
+        return {}

@@ -9,7 +9,8 @@ A row is (ts, head, callsite, process, tally, test, prior), all bytes.  `tally` 
 the text from `count` through `final` (what a line adds to its key's total,
 docs/events.md's additive rule, depends on both), `prior` the optional integer
 of a key's second or later closing line.  `head` is the
-text of the members from `level` to `backend`, `callsite` that member's value and
+text of the members from `level` to `hint` (what a person reads about the hit: its
+limitation, level, backend, use, message and hint), `callsite` that member's value and
 `process` the text of `pid` and `run`: the aggregator only hashes them, and turns
 a new one into fields once (`resolve_head`, `resolve_callsite`,
 `resolve_process`), which is what makes the fast path fast.  They are cut small
@@ -61,12 +62,15 @@ from interpose.report.levels import EVENT_LEVELS
 #: ts, head members, callsite value, process members, count and final, test, prior (b"" when absent): see the
 #: module docstring.
 Row = tuple[bytes, bytes, bytes, bytes, bytes, bytes, bytes]
-#: limitation, level, backend.
-HeadFields = tuple[str, str, str]
+#: limitation, level, backend, use, message, hint, source, distribution ("" where the line has none;
+#: source "runtime" unless the line says "static").
+HeadFields = tuple[str, str, str, str, str, str, str, str]
 #: file, line, function ("" for all three without a call site).
 CallsiteFields = tuple[str, str, str]
-#: limitation, level, backend, file, line, function ("" for the last three without a call site).
-SiteFields = tuple[str, str, str, str, str, str]
+#: Where a static finding's row keeps its process: no pid, no run (a run is never "" on a runtime line).
+STATIC_PROCESS = b'0,"run":""'
+#: The values of `source`: a runtime event (the writer's, which has no such member) or a scanner's finding.
+SOURCES = ("runtime", "static")
 
 #: The order docs/events.md lists the fields in, which the writer follows.
 DOCUMENTED_ORDER = (
@@ -120,6 +124,12 @@ def _text(obj: dict[str, Any], key: str, *, empty: bool = False) -> str:
     return value
 
 
+def _optional(obj: dict[str, Any], key: str) -> str:
+    """A text member the report shows but does not need: "" when absent or not a string (as the fast path)."""
+    value = obj.get(key)
+    return value if isinstance(value, str) else ""
+
+
 def _integer(obj: dict[str, Any], key: str) -> int:
     value = obj.get(key)
     if type(value) is not int:
@@ -159,12 +169,26 @@ def event_row(obj: object) -> Row:
         raise BadLine("bad or missing 'count'")
     test = obj.get("test")
     prior = obj.get("prior")
-    head = {"level": level.upper(), "limitation": _text(obj, "limitation"), "backend": _text(obj, "backend")}
+    source = obj.get("source", "runtime")
+    if source not in SOURCES:
+        raise BadLine("bad 'source'")
+    head = {
+        "level": level.upper(),
+        "limitation": _text(obj, "limitation"),
+        "backend": _text(obj, "backend"),
+        **{key: _optional(obj, key) for key in ("use", "message", "hint")},
+        "source": source,
+        "distribution": _text(obj, "distribution", empty=True) if "distribution" in obj else "",
+    }
+    if source == "static":  # a finding belongs to no process: its pid and run, if any, are the scanner's
+        process = STATIC_PROCESS
+    else:
+        process = _encode(f'{_integer(obj, "pid")},"run":{_dump(_text(obj, "run"))}')
     return (
         ts.encode(),
         _encode(_dump(head)[1:-1]),
         _encode(_dump(where if site is not None else None)),
-        _encode(f'{_integer(obj, "pid")},"run":{_dump(_text(obj, "run"))}'),
+        process,
         f'{count},"final":true'.encode() if obj.get("final") is True else str(count).encode(),
         b"" if test is None else _encode(_text(obj, "test", empty=True)),
         str(prior).encode() if type(prior) is int and prior >= 1 else b"",
@@ -181,9 +205,16 @@ def _members(text: bytes) -> dict[str, Any]:
 
 
 def resolve_head(head: bytes) -> HeadFields:
-    """(limitation, level, backend) of a row's head members (called once per distinct head text)."""
+    """The fields of a row's head members (called once per distinct head text): see `HeadFields`."""
     members = _members(head)
-    return members["limitation"], members["level"], members["backend"]
+    return (
+        members["limitation"],
+        members["level"],
+        members["backend"],
+        *(_optional(members, key) for key in ("use", "message", "hint")),
+        members.get("source", "runtime"),
+        members.get("distribution", ""),
+    )
 
 
 def resolve_callsite(callsite: bytes) -> CallsiteFields:
@@ -239,8 +270,9 @@ _MEMBERS: tuple[tuple[str, bytes] | None, ...] = (
     ("ts", rb'"(?P<ts>[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z)"'),
     None,
     ("level", _LEVEL), ("limitation", rb'"[^"]+"'), ("function", _STR), ("backend", rb'"[^"]+"'),
+    ("policy", _STR), ("outcome", _STR), ("use", _STR), ("message", _STR), ("hint", _STR),
     None,
-    ("policy", _STR), ("outcome", _STR), ("use", _STR), ("message", _STR), ("hint", _STR), ("callsite", _CALLSITE),
+    ("callsite", _CALLSITE),
     ("via", rb"(?:" + _SITE + rb")"),
     None,
     ("pid", _INT),

@@ -1,29 +1,24 @@
-"""A single self-contained HTML page: inline CSS, an inline SVG bar chart of events per limitation, the table.
+"""A single self-contained HTML page: the problems paragraph, a bar chart, controls, the rows folded by limitation.
 
-Nothing is fetched from the network and nothing runs: the page must open in a
-locked-down CI artefact viewer or a headless browser exactly as it does locally.
-Every text goes through `html.escape`.
+Nothing is fetched from the network: the style, the SVG chart and the small script that filters (level,
+limitation, distribution, source) and sorts (any column) are inline (`html_assets.py`), so the page opens in
+a locked-down CI artefact viewer or a headless browser as it does locally, and reads without its script
+(everything is shown, folds open where something breaks).  Every text goes through `html.escape`.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from interpose.report.model import HINTS_TITLE, Report, ViewRow, summary_line, table
+from interpose.report.html_assets import CSS, SCRIPT
+from interpose.report.levels import EVENT_LEVELS
+from interpose.report.model import Report, ViewRow, details, summary_line, table
+from interpose.report.sites import BREAKS
 
-_CSS = """
-body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1b1f24;background:#fff}
-h1{font-size:20px;margin:0 0 4px}p.summary{color:#57606a;margin:0 0 16px}
-table{border-collapse:collapse;width:100%;margin-top:16px}
-th,td{border-bottom:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}
-td.code{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
-.lv-SEVERE{color:#cf222e;font-weight:600}.lv-WARNING{color:#9a6700}.lv-INFO{color:#0969da}
-svg text{font:12px ui-monospace,monospace;fill:#1b1f24}
-"""
 _BAR = {"SEVERE": "#cf222e", "WARNING": "#d4a72c", "INFO": "#0969da", "CONFIG": "#8250df"}
 _NUMERIC = {"events", "processes"}
 _CHART_ROWS = 30
+_OWN_CODE = "own code"
 
 
 def bar_chart(rows: list[ViewRow], width: int = 900) -> str:
@@ -53,29 +48,120 @@ def bar_chart(rows: list[ViewRow], width: int = 900) -> str:
     return "".join(parts)
 
 
+def _buttons(filter_name: str, label: str, choices: list[tuple[str, str]], pressed: str) -> str:
+    """A fieldset of toggle buttons, one pressed: (value, text) each."""
+    buttons = "".join(
+        f'<button type="button" data-filter="{filter_name}" data-value="{escape(value)}"'
+        f' aria-pressed="{str(value == pressed).lower()}">{escape(text)}</button>'
+        for value, text in choices
+    )
+    return f'<fieldset id="{filter_name}-filter"><legend>{label}</legend>{buttons}</fieldset>'
+
+
+def controls(report: Report) -> str:
+    """The filters the rows allow, and the count of rows shown (the script keeps it up to date)."""
+    levels = [("0", "ALL"), *((str(number), name) for name, number in reversed(EVENT_LEVELS.items()))]
+    parts = [_buttons("level", "level at least", levels, "0")]
+    limitations = sorted({row.limitation for row in report.rows})
+    options = "".join(f'<option value="{escape(name)}">' for name in limitations)
+    parts.append(
+        '<label>limitation <input id="limitation-filter" type="search" list="limitations" '
+        f'placeholder="id or dotted prefix"></label><datalist id="limitations">{options}</datalist>'
+    )
+    distributions = sorted({name for row in report.rows for name in row.distributions})
+    if distributions:
+        choices = [("*", "all"), ("", _OWN_CODE), *((name, name) for name in distributions)]
+        parts.append(_buttons("distribution", "distribution", choices, "*"))
+    sources = [("", "all"), ("runtime", "runtime"), ("static", "static"), ("both", "both")]
+    parts.append(_buttons("source", "source", sources, ""))
+    parts.append(f'<span id="shown">{len(report.rows)} of {len(report.rows)} rows shown</span>')
+    return f'<div id="controls">{"".join(parts)}</div>'
+
+
+def _what(row: ViewRow, hints: dict[str, str]) -> str:
+    message, hint, code = details(row, hints)
+    parts = [f"<div>{escape(message)}</div>"] if message else []
+    parts += [f"<code>{escape(code)}</code>"] if code else []
+    parts += [f'<div class="hint">instead: {escape(hint)}</div>'] if hint else []
+    return "".join(parts)
+
+
+def _table_head(headers: tuple[str, ...]) -> str:
+    cells = ['<th data-column="0" data-type="number" title="the report\'s order">#</th>']
+    for index, header in enumerate((*headers, "message, source line, what to do instead"), start=1):
+        kind = "number" if header in _NUMERIC or header == "level" else "text"
+        cells.append(f'<th data-column="{index}" data-type="{kind}">{escape(header)}</th>')
+    return f"<thead><tr>{''.join(cells)}</tr></thead>"
+
+
+def _row(position: int, row: ViewRow, texts: tuple[str, ...], headers: tuple[str, ...], report: Report) -> str:
+    level_column = headers.index("level")
+    tds = [f'<td class="num" data-sort="{position}">{position}</td>']
+    for index, text in enumerate(texts):
+        header = headers[index]
+        kind = "num" if header in _NUMERIC else "code" if index < len(report.group_by) else ""
+        sort = ""
+        if index == level_column:
+            kind += f" lv-{text}"
+            sort = f' data-sort="{EVENT_LEVELS[text]}"'
+        elif header in _NUMERIC:
+            sort = f' data-sort="{text.replace(",", "")}"'
+        tds.append(f'<td class="{kind.strip()}"{sort}>{escape(text)}</td>')
+    tds.append(f'<td class="what">{_what(row, report.hints)}</td>')
+    data = (
+        f' data-level="{EVENT_LEVELS[row.level]}" data-source="{row.source}"'
+        f' data-distribution="{escape(" ".join(row.distributions))}" data-limitation="{escape(row.limitation)}"'
+        f' data-breaks="{str(row.rank == BREAKS).lower()}"'
+    )
+    return f'<tr class="row"{data}>{"".join(tds)}</tr>'
+
+
+def groups(report: Report) -> str:
+    """The rows, folded per limitation when the view has one and something else besides (call sites)."""
+    headers, cells = table(report)
+    head = _table_head(headers)
+    rendered = [
+        (row, _row(position, row, texts, headers, report))
+        for position, (row, texts) in enumerate(zip(report.rows, cells, strict=True), start=1)
+    ]
+    if "limitation" not in report.group_by or len(report.group_by) == 1:
+        body = "".join(html for _row_, html in rendered)
+        return f'<div id="groups"><div class="group"><table>{head}<tbody>{body}</tbody></table></div></div>'
+    folds: dict[str, list[tuple[ViewRow, str]]] = {}
+    for row, html in rendered:
+        folds.setdefault(row.limitation, []).append((row, html))
+    out = []
+    for limitation, members in folds.items():
+        first = members[0][0]
+        events = sum(row.events for row, _html in members)
+        message, hint, _code = details(first, report.hints)
+        sites = f"{len(members)} row{'s' * (len(members) != 1)}"
+        summary = (
+            f"<code>{escape(limitation)}</code> <span class=lv-{first.level}>{first.level}</span>"
+            f" · {events:,} events · {sites} — {escape(message)}"
+            + (f' <span class="hint">instead: {escape(hint)}</span>' if hint else "")
+        )
+        opened = " open" if any(row.rank == BREAKS for row, _html in members) else ""
+        body = "".join(html for _row_, html in members)
+        out.append(
+            f'<details class="group" data-limitation="{escape(limitation)}"{opened}><summary>{summary}</summary>'
+            f"<table>{head}<tbody>{body}</tbody></table></details>"
+        )
+    return f'<div id="groups">{"".join(out)}</div>'
+
+
 def render_html(report: Report) -> str:
     """The report as one HTML document."""
-    headers, cells = table(report)
-    level_column = len(report.group_by)
-    head = "".join(f"<th>{escape(header)}</th>" for header in headers)
-    body = []
-    for row in cells:
-        tds = []
-        for i, text in enumerate(row):
-            kind = "num" if headers[i] in _NUMERIC else "code" if i < level_column else ""
-            kind += f" lv-{text}" if i == level_column else ""
-            tds.append(f'<td class="{kind.strip()}">{escape(text)}</td>')
-        body.append(f"<tr>{''.join(tds)}</tr>")
     filters = "".join(f" {escape(k)}={escape(v)}" for k, v in report.filters.items())
-    hints = "".join(f"<dt><code>{escape(key)}</code></dt><dd>{escape(hint)}</dd>" for key, hint in report.hints.items())
-    hints = f'<h2>{HINTS_TITLE}</h2><dl id="hints">{hints}</dl>' if hints else ""
+    rows = f"{controls(report)}{groups(report)}" if report.rows else "<p>No events.</p>"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         "<title>interpose compatibility report</title>"
-        f"<style>{_CSS}</style></head><body>"
+        f"<style>{CSS}</style></head><body>"
         "<h1>interpose compatibility report</h1>"
+        f'<p class="problems">{escape(report.paragraph)}</p>'
         f'<p class="summary">{escape(summary_line(report))}{" Filters:" + filters if filters else ""}</p>'
         f"<h2>Events per limitation</h2>{bar_chart(report.per_limitation) or '<p>No events.</p>'}"
-        f'<table id="report"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-        f"{hints}</body></html>\n"
+        f"<h2>Rows</h2>{rows}"
+        f"<script>{SCRIPT}</script></body></html>\n"
     )

@@ -6,10 +6,12 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from interpose.report.model import Report, ViewRow
+from interpose.report.model import Report, ViewRow, details
+from interpose.report.sites import BREAKS
 
-#: Version of this output's shape, separate from the event schema it reads.
-REPORT_FORMAT = 1
+#: Version of this output's shape, separate from the event schema it reads (2: rows say how they break, the
+#: problems paragraph and its figures; 1's members are all still there).
+REPORT_FORMAT = 2
 
 
 def report_dict(report: Report) -> dict[str, Any]:
@@ -17,6 +19,9 @@ def report_dict(report: Report) -> dict[str, Any]:
     return {
         "format": REPORT_FORMAT,
         "group_by": list(report.group_by),
+        "order": report.order,
+        "summary": report.paragraph,
+        "problems": report.problems,
         "filters": report.filters,
         "totals": {
             "events": report.events,
@@ -28,15 +33,28 @@ def report_dict(report: Report) -> dict[str, Any]:
             "first": report.first,
             "last": report.last,
         },
-        "rows": [_row(report.group_by, row) for row in report.rows],
+        "rows": [_row(report, row) for row in report.rows],
         "hints": report.hints,
         "inputs": [asdict(summary) for summary in report.inputs],
     }
 
 
-def _row(group_by: tuple[str, ...], row: ViewRow) -> dict[str, Any]:
-    data: dict[str, Any] = dict(zip(group_by, row.key, strict=True))
+def _row(report: Report, row: ViewRow) -> dict[str, Any]:
+    data: dict[str, Any] = dict(zip(report.group_by, row.key, strict=True))
     data.update(level=row.level, events=row.events, processes=row.processes, first=row.first, last=row.last)
+    message, hint, code = details(row, report.hints)
+    data.update(
+        breaks=row.rank == BREAKS,
+        use=row.use,
+        source=row.source,
+        backends=list(row.backends),
+        distributions=list(row.distributions),
+        message=message,
+        hint=hint,
+        file=row.where[0] if row.where else None,
+        line=int(row.where[1]) if row.where and row.where[1].isdigit() else None,
+        code=row.code,
+    )
     return data
 
 

@@ -6,7 +6,7 @@ module only knows how to apply it, so the width of a cell never counts escapes.
 
 from __future__ import annotations
 
-from interpose.report.model import COLUMNS, HINTS_TITLE, Report, summary_line, table
+from interpose.report.model import Report, details, summary_line, table
 
 _COLOURS = {
     "SEVERE": "1;31",
@@ -25,12 +25,13 @@ def _paint(text: str, code: str | None, colour: bool) -> str:
 
 
 def render_text(report: Report, *, colour: bool = False) -> str:
-    """The report as an aligned table followed by a summary line."""
+    """The triage paragraph, an aligned table with each row's message, source line and hint under it, and
+    a summary line."""
     headers, cells = table(report)
     if not cells:
         return f"No events.\n{summary_line(report)}\n"
     widths = [max(len(header), *(len(row[i]) for row in cells)) for i, header in enumerate(headers)]
-    level_column = len(headers) - len(COLUMNS)
+    level_column = headers.index("level")
 
     def line(row: tuple[str, ...], head: bool = False) -> str:
         out = []
@@ -41,7 +42,15 @@ def render_text(report: Report, *, colour: bool = False) -> str:
         return "  ".join(out).rstrip()
 
     rule = "  ".join("-" * width for width in widths)
-    body = "\n".join(line(row) for row in cells)
-    hints = "".join(f"  {limitation}: {hint}\n" for limitation, hint in report.hints.items())
-    hints = f"\n{HINTS_TITLE}:\n{hints}" if hints else ""
-    return f"{line(headers, head=True)}\n{rule}\n{body}\n{hints}\n{summary_line(report)}\n"
+    body = []
+    for row, texts in zip(report.rows, cells, strict=True):
+        message, hint, code = details(row, report.hints)
+        body.append(line(texts))
+        body += [f"    {message}"] if message else []
+        body += [_paint(f"    > {code}", "2", colour)] if code else []
+        body += [f"    instead: {hint}"] if hint else []
+    return (
+        f"{report.paragraph}\n\n{line(headers, head=True)}\n{rule}\n"
+        + "\n".join(body)
+        + (f"\n\n{summary_line(report)}\n")
+    )

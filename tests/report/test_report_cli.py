@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 
 from interpose.report.cli import main
+from interpose.report.render_markdown import cell
 from tests.report.conftest import RUN_A, dumps, event, process_lines, write_lines
 
 
-def run(
-    *args: str, stdin: bytes | None = None, environ: dict[str, str] | None = None
-) -> tuple[int, str, str]:
+def run(*args: str, stdin: bytes | None = None, environ: dict[str, str] | None = None) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     status = main(
         list(args), stdin=io.BytesIO(stdin) if stdin is not None else None, stdout=out, stderr=err,
@@ -147,15 +146,26 @@ def test_bad_usage_is_status_2_without_traceback(logs: Path, args: list[str]) ->
     assert "error:" in err and "Traceback" not in err
 
 
+def table_rows(out: str) -> tuple[str, list[str]]:
+    """The header and the rows of a text report (the lines under each row are indented)."""
+    lines = out.splitlines()
+    header = next(line for line in lines if line.startswith("limitation"))
+    start = lines.index(header) + 2
+    return header, [line for line in lines[start:] if line and not line.startswith("    ")][:-1]
+
+
 def test_text_table_aligned_without_colour_unless_asked(logs: Path) -> None:
     status, out, _ = run(str(logs))
     assert status == 0 and "\x1b[" not in out
-    header, rule, *body = out.splitlines()
+    assert out.startswith("1 problem would stop this program on GraalPy's native backend, 1 more on java.")
+    header, body = table_rows(out)
     assert header.split()[:3] == ["limitation", "call", "site"]
-    assert body[0].startswith("fs.chmod ") and " 14 " in body[0]
     column = header.index("level")
-    levels = [line[column:].split()[0] for line in body[:4]]
-    assert levels == ["FINE", "INFO", "WARNING", "FINER"]
+    levels = [line[column:].split()[0] for line in body]
+    assert levels == ["WARNING", "INFO", "FINE", "FINER"]  # what breaks first: unguarded at INFO+, by level
+    header, body = table_rows(run(str(logs), "--sort", "count")[1])
+    assert body[0].startswith("fs.chmod ") and " 14 " in body[0]
+    assert [line[column:].split()[0] for line in body] == ["FINE", "INFO", "WARNING", "FINER"]
     assert out.rstrip().endswith("26 events (exact) in 3 processes; from 12 lines in 2 inputs.")
     assert "\x1b[" in run(str(logs), "--color", "always")[1]
     assert "\x1b[" not in run(str(logs), "--color", "auto", environ={"NO_COLOR": "1"})[1]
@@ -165,8 +175,11 @@ def test_markdown(logs: Path) -> None:
     status, out, _ = run(str(logs), "--format", "markdown", "--group-by", "module", "--level", "info")
     assert status == 0
     assert out.startswith("### interpose compatibility report")
-    assert "| module | level | events | processes | first seen | last seen |" in out
-    assert "| app.main | INFO | 7 | 2 | 2026-11-25 10:01:00 | 2026-11-25 10:02:59 |" in out
+    assert (
+        "| module | use | backend | level | events | processes | first seen | last seen | message | hint | code |"
+        in out
+    )
+    assert "| app.main | - | java, native | INFO | 7 | 2 | 2026-11-25 10:01:00 | 2026-11-25 10:02:59 | os.fork " in out
     assert "Filters: level `INFO`" in out
 
 
@@ -179,7 +192,9 @@ def test_html_is_self_contained(logs: Path) -> None:
     status, out, _ = run(str(logs), "--format", "html")
     assert status == 0 and out.startswith("<!DOCTYPE html>")
     assert "<svg" in out and out.count('class="bar"') == 4 and "<table" in out
-    assert "<script" not in out and "http://" not in out.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert out.count("<script") == 1 and "<script>" in out and " src=" not in out and "<link" not in out
+    assert "fetch(" not in out and "XMLHttpRequest" not in out
+    assert "http://" not in out.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in out and "@import" not in out
 
 
@@ -219,9 +234,7 @@ def test_fast_and_reference_lines_of_one_counter_merge_exactly(tmp_path: Path) -
     first = dumps(event(count=1))
     closing = json.dumps(event(count=9, final=True, message='say "no" to fork'))
     spaced = json.dumps(event(count=4, final=True, run="200-1", pid=200))
-    path = write_lines(
-        tmp_path / "m.jsonl", [first, closing, spaced, dumps(event(count=1, run="200-1", pid=200))]
-    )
+    path = write_lines(tmp_path / "m.jsonl", [first, closing, spaced, dumps(event(count=1, run="200-1", pid=200))])
     assert totals(str(path)) == {"process.fork": 13}
     assert totals(str(path), by="process") == {"100-1": 9, "200-1": 4}
 
@@ -233,8 +246,10 @@ def test_every_format_says_what_to_do_instead(logs: Path) -> None:
     hint = CATALOG["process.fork"].hint
     outputs = {name: run(str(logs), "--format", name)[1] for name in ("text", "json", "markdown", "html")}
     assert json.loads(outputs["json"])["hints"] == {"process.fork": hint}  # fs.chmod, stat.ino: not in the catalog
-    assert f"What to do instead on GraalPy:\n  process.fork: {hint}\n" in outputs["text"]
-    assert f"- `process.fork`: {hint}" in outputs["markdown"]
-    assert f"<dt><code>process.fork</code></dt><dd>{html.escape(hint)}</dd>" in outputs["html"]
+    assert f"\n    instead: {hint}\n" in outputs["text"]
+    assert f" | {cell(hint)} | " in outputs["markdown"]
+    assert f'<div class="hint">instead: {html.escape(hint)}</div>' in outputs["html"]
+    assert outputs["html"].count(f"instead: {html.escape(hint)}") == 2  # its fold's summary and its row
+    assert [row["hint"] for row in json.loads(outputs["json"])["rows"]].count(hint) == 1
     # filtered out, no hint
     assert json.loads(run(str(logs), "--format", "json", "--limitation", "fs.*")[1])["hints"] == {}

@@ -471,15 +471,16 @@ static int match(const char *line, size_t n, const layout *l, fields *f)
     if (!lit(&c, "{", 1) || !key(&c, l, "schema", 0) || !(lit(&c, "1", 1) || lit(&c, "2", 1)) || !key(&c, l, "ts", 1)
         || !timestamp(&c, &f->ts) || !lit(&c, l->comma, l->ncomma))
         return 0;
-    f->head = c.p;  /* head: the members from level to backend */
+    f->head = c.p;  /* head: the members from level to hint */
     if (!key(&c, l, "level", 0) || !string(&c, &s, &len, 0) || !is_level(s, len)
         || !key(&c, l, "limitation", 1) || !any_string(&c, 1) || !key(&c, l, "function", 1) || !any_string(&c, 0)
-        || !key(&c, l, "backend", 1) || !any_string(&c, 1))
+        || !key(&c, l, "backend", 1) || !any_string(&c, 1)
+        || !key(&c, l, "policy", 1) || !any_string(&c, 0) || !key(&c, l, "outcome", 1) || !any_string(&c, 0)
+        || !optional_string(&c, l, "use") || !key(&c, l, "message", 1) || !any_string(&c, 0)
+        || !optional_string(&c, l, "hint"))
         return 0;
     f->head_len = (size_t)(c.p - f->head);
-    if (!key(&c, l, "policy", 1) || !any_string(&c, 0) || !key(&c, l, "outcome", 1) || !any_string(&c, 0)
-        || !optional_string(&c, l, "use") || !key(&c, l, "message", 1) || !any_string(&c, 0)
-        || !optional_string(&c, l, "hint") || !key(&c, l, "callsite", 1))
+    if (!key(&c, l, "callsite", 1))
         return 0;
     f->callsite = c.p;  /* callsite: null or exactly {file, line, function} */
     if (!site(&c, l))
