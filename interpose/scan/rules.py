@@ -130,10 +130,18 @@ class FileScanner:
     # -- findings
 
     def _add(
-        self, node: ast.AST, limitation: str, spelled: str, lookup: str, context: _Context, keyword: str = ""
+        self,
+        node: ast.AST,
+        limitation: str,
+        spelled: str,
+        lookup: str,
+        context: _Context,
+        keyword: str = "",
+        column: int | None = None,
     ) -> None:
         use = guards.classify(limitation, lookup, context.handlers, context.platform)
-        line, column = getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+        line = getattr(node, "lineno", 0)
+        column = getattr(node, "col_offset", 0) if column is None else column
         finding = (line, column, limitation, spelled, use, context.function, context.qualname, keyword)
         self.findings.setdefault((line, column, limitation, keyword), finding)
 
@@ -207,10 +215,12 @@ class FileScanner:
                 context = context.but(platform=True)
 
     def _import_from(self, node: ast.ImportFrom, context: _Context) -> None:
-        for _local, name in imported(node):
+        """`from os import fork`: the import itself fails on GraalPy (at the statement's line, the name's column)."""
+        for alias, (_local, name) in zip(node.names, imported(node), strict=False):
             limitation = None if name is None else self.rules.absent_id(name)
             if limitation is not None and name is not None:
-                self._add(node, limitation, name, "import", context)
+                column = getattr(alias, "col_offset", node.col_offset)
+                self._add(node, limitation, name, "import", context, column=column)
 
     def _attribute(self, node: ast.Attribute, context: _Context) -> None:
         name = qualified(node, context.scope) if isinstance(node.ctx, ast.Load) else None

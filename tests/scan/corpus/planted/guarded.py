@@ -1,0 +1,62 @@
+"""Planted: probes (feature detection) and guarded uses."""
+
+import contextlib
+import multiprocessing
+import os
+import subprocess
+import sys
+
+try:
+    from os import forkpty  # expect: process.forkpty probe
+except ImportError:
+    forkpty = None
+
+HAS_FORK = hasattr(os, "fork")  # expect: process.fork probe
+FORK = getattr(os, "fork", None)  # expect: process.fork probe
+
+
+def daemon() -> None:
+    if hasattr(os, "fork"):  # expect: process.fork probe
+        os.fork()  # expect: process.fork guarded
+    try:
+        os.fork()  # expect: process.fork probe
+    except AttributeError:
+        pass
+    child = os.fork() if sys.platform != "win32" else None  # expect: process.fork guarded
+    hasattr(os, "setsid") and os.fork()  # expect: process.fork guarded
+    with contextlib.suppress(AttributeError):
+        os.sched_getaffinity(0)  # expect: posix.scheduling probe
+    print(child)
+
+
+def platform_specific() -> None:
+    if sys.platform.startswith("linux"):
+        os.wait4(-1, 0)  # expect: posix.wait guarded
+    elif os.name == "posix":
+        os.pipe2(0)  # expect: posix.pipe2 guarded
+
+
+def start() -> None:
+    try:
+        subprocess.run(["true"], preexec_fn=os.setsid)  # expect: subprocess.preexec_fn guarded
+    except RuntimeError:
+        pass
+    try:
+        multiprocessing.get_context("fork").Process(target=print).start()  # expect: multiprocessing.fork guarded
+    except NotImplementedError:
+        pass
+    try:
+        os.setsid()  # expect-java: process.setsid guarded
+        os.chown("file", 0, 0)  # expect-java: fs.chown guarded
+    except OSError:
+        pass
+
+
+def outer() -> None:
+    try:
+        def inner() -> None:
+            os.fork()  # expect: process.fork unguarded
+
+        inner()
+    except AttributeError:
+        pass
