@@ -63,8 +63,7 @@ def test_clean_look_alikes_give_no_finding(scan: Any, backend: str) -> None:
 def test_the_fake_dependency_is_named_by_its_record(scan: Any) -> None:
     result = scan(str(CORPUS), "--backend", "java", "--format", "json", "--no-cache")
     owners = {
-        Path(event["callsite"]["file"]).parent.name: event.get("distribution")
-        for event in result.document["findings"]
+        Path(event["callsite"]["file"]).parent.name: event.get("distribution") for event in result.document["findings"]
     }
     assert owners == {"daemonlib": "daemonlib", "planted": None}
 

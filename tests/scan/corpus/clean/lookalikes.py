@@ -1,4 +1,6 @@
 """Clean: names that look like what GraalPy lacks, and are not (no finding on either backend)."""
+# ruff: noqa
+# fmt: off
 
 import os
 import re

@@ -1,4 +1,6 @@
 """Clean: portable process code, multiprocessing's spawn context, select() without exceptional conditions."""
+# ruff: noqa
+# fmt: off
 
 import multiprocessing
 import select

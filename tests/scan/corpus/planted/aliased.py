@@ -1,4 +1,6 @@
 """Planted: the same uses reached through aliases, getattr with a constant, and submodules."""
+# ruff: noqa
+# fmt: off
 
 import concurrent.futures
 import multiprocessing as mp

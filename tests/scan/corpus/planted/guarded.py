@@ -1,4 +1,6 @@
 """Planted: probes (feature detection) and guarded uses."""
+# ruff: noqa
+# fmt: off
 
 import contextlib
 import multiprocessing

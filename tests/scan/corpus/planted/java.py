@@ -1,4 +1,6 @@
 """Planted: what only GraalPy's emulated (java) backend refuses or drops."""
+# ruff: noqa
+# fmt: off
 
 import fcntl
 import mmap

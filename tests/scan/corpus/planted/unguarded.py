@@ -1,4 +1,6 @@
 """Planted: uses GraalPy's posix lacks or drops on both backends, nothing guarding them."""
+# ruff: noqa
+# fmt: off
 
 import multiprocessing
 import os

@@ -1,4 +1,6 @@
 """A fake installed dependency: a daemon library whose detaching GraalPy cannot do."""
+# ruff: noqa
+# fmt: off
 
 import os
 import subprocess
