@@ -85,3 +85,35 @@ def logs(tmp_path: Path) -> Path:
                 gz=True)  # fmt: skip
     (tmp_path / "logs" / "notes.txt").write_text("not a log\n")
     return tmp_path / "logs"
+
+
+def finding(limitation: str, site: tuple[str, int, str], **fields: Any) -> dict[str, Any]:
+    """A static finding as the scanner writes it: schema 2, `source: "static"`, count 1, no process."""
+    line: dict[str, Any] = {
+        "schema": 2, "ts": "2026-11-25T09:00:00.000000Z", "level": "INFO", "limitation": limitation,
+        "function": "os.fork", "backend": "native", "policy": "enforce", "outcome": "found", "use": "unguarded",
+        "message": f"{limitation} found", "hint": f"do without {limitation}",
+        "callsite": {"file": site[0], "line": site[1], "function": site[2]}, "count": 1, "final": False,
+        "source": "static",
+    }  # fmt: skip
+    line.update(fields)
+    return line
+
+
+PEXPECT = ("/venv/lib/python3.11/site-packages/pexpect/pty_spawn.py", 80, "_spawn")
+PTYPROCESS = ("/venv/lib/python3.11/site-packages/ptyprocess/ptyprocess.py", 300, "spawn")
+UTIL = ("/home/me/src/app/util.py", 5, "<module>")
+#: What a scan of the same program finds: one line also hit at runtime (APP), two in dependencies, a probe.
+FINDINGS = [
+    finding("process.fork", APP),
+    finding("process.setsid", PEXPECT, backend="java", distribution="pexpect"),
+    finding("process.fork", PTYPROCESS, use="guarded", distribution="ptyprocess"),
+    finding("process.fork", UTIL, use="probe", level="FINER"),
+]
+
+
+@pytest.fixture
+def merged(logs: Path) -> Path:
+    """The runtime logs of `logs` and a scan's findings, in one folder."""
+    write_lines(logs / "scan.jsonl", FINDINGS)
+    return logs

@@ -1,5 +1,5 @@
-"""The HTML page in a real headless Chromium: it renders (a screenshot that is not blank) and its DOM holds
-the chart and the table rows."""
+"""The HTML page in a real headless Chromium: it renders (a screenshot that is not blank), its DOM holds the
+chart and the rows, and its controls work when clicked (tests/report/cdp.py drives the browser)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from interpose.report.cli import main
+from tests.report.cdp import Browser
 
 CHROMIUM = next((path for name in ("chromium", "chromium-browser", "google-chrome")
                  if (path := shutil.which(name))), None)  # fmt: skip
@@ -98,6 +99,76 @@ def test_dom_holds_chart_and_rows(page: Path, tmp_path: Path) -> None:
     dom = done.stdout
     assert "<svg" in dom and 'id="chart"' in dom, done.stderr[-2000:]
     assert dom.count('class="bar"') == 4
-    assert dom.count("<tr>") == 5  # header and four rows
+    assert dom.count('<tr class="row"') == 4
     for limitation in ("process.fork", "fs.chmod", "stat.ino", "process.preexec_fn"):
         assert f">{limitation}<" in dom
+
+
+SHOWN = "document.getElementById('shown').textContent"
+VISIBLE = "[...document.querySelectorAll('tr.row')].filter(r => !r.hidden).map(r => r.dataset.limitation)"
+
+
+def visible(browser: Browser) -> list[str]:
+    found: list[str] = browser.evaluate(VISIBLE)
+    return found
+
+
+def test_controls_filter_sort_and_fold(merged: Path, tmp_path: Path) -> None:
+    """A scan's findings and runtime logs in one page; each control clicked as a person would click it."""
+    page = tmp_path / "merged.html"
+    assert main([str(merged), "--format", "html", "-o", str(page)], stdout=io.StringIO()) == 0
+    with Browser(CHROMIUM or "chromium", tmp_path / "profile") as browser:
+        browser.open(page.as_uri())
+        assert browser.evaluate(SHOWN) == "7 of 7 rows shown"
+        # what breaks first: unguarded at INFO and above (by level), then guarded, then FINE and below
+        # folded per limitation, in the order of each fold's first row; in a fold, its call sites in that order
+        assert visible(browser) == ["process.preexec_fn", "process.fork", "process.fork", "process.fork",
+                                    "process.setsid", "fs.chmod", "stat.ino"]  # fmt: skip
+        sources = browser.evaluate("[...document.querySelectorAll('tr.row')].map(r => r.dataset.source)")
+        assert sources == ["runtime", "both", "static", "static", "static", "runtime", "runtime"]
+
+        browser.click('button[data-filter="level"][data-value="20"]')  # INFO and above
+        assert visible(browser) == ["process.preexec_fn", "process.fork", "process.fork", "process.setsid"]
+        browser.click('button[data-filter="source"][data-value="static"]')  # seen by the scanner (or both ways)
+        assert visible(browser) == ["process.fork", "process.fork", "process.setsid"]
+        browser.click('button[data-filter="source"][data-value="both"]')
+        assert visible(browser) == ["process.fork"]
+        assert browser.evaluate("document.querySelector('tr.row:not([hidden])').cells[2].textContent") == (
+            "/home/me/src/app/main.py:12 in main"
+        )
+        browser.click('button[data-filter="source"][data-value=""]')
+        browser.click('button[data-filter="distribution"][data-value="pexpect"]')
+        assert visible(browser) == ["process.setsid"]
+        assert browser.evaluate(SHOWN) == "1 of 7 rows shown"
+        hidden_folds = "[...document.querySelectorAll('details.group')].filter(g => g.hidden).length"
+        assert browser.evaluate(hidden_folds) == 4  # only process.setsid's fold is left
+        browser.click('button[data-filter="distribution"][data-value=""]')  # the program's own code
+        assert visible(browser) == ["process.preexec_fn", "process.fork"]
+        browser.click('button[data-filter="distribution"][data-value="*"]')
+        browser.click('button[data-filter="level"][data-value="0"]')
+        browser.type("#limitation-filter", "process.fork")
+        assert visible(browser) == ["process.fork", "process.fork", "process.fork"]
+
+        browser.click("#limitation-filter")
+        browser.call(
+            "Input.dispatchKeyEvent", type="keyDown", key="a", code="KeyA", modifiers=2, commands=["selectAll"]
+        )
+        browser.call("Input.dispatchKeyEvent", type="keyDown", key="Backspace", code="Backspace",
+                     commands=["deleteBackward"])  # fmt: skip
+        assert browser.evaluate(SHOWN) == "7 of 7 rows shown"
+        events_header = "[...document.querySelectorAll('th')].find(th => th.textContent === 'events')"
+        column = browser.evaluate(f"{events_header}.dataset.column")
+        browser.click(f'details[open] th[data-column="{column}"]')
+        events = f"[...document.querySelectorAll('tr.row')].map(r => Number(r.cells[{column}].dataset.sort))"
+        order = browser.evaluate(events)
+        folds = browser.evaluate("[...document.querySelectorAll('details.group')].map(g => g.dataset.limitation)")
+        assert folds[0] == "fs.chmod" and order[0] == 14  # the fold holding the most events comes first
+        browser.click(f'details[open] th[data-column="{column}"]')  # again: fewest first
+        assert browser.evaluate(events)[0] == 1
+
+        opened = "document.querySelector('details[data-limitation=\"fs.chmod\"]').open"
+        assert browser.evaluate(opened) is False  # nothing in it breaks the program: folded
+        browser.click('details[data-limitation="fs.chmod"] > summary')
+        assert browser.evaluate(opened) is True
+        width, height, rows = png_pixels(browser.screenshot())
+        assert width == 1200 and height > 600 and len({row[::97] for row in rows[::50]}) > 3
