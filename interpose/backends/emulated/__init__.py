@@ -5,20 +5,29 @@ see process.py) in one `EmulatedProcess` per backend, and builds the shim posix
 from the functions fileops, pathops, direntry, processops, hostonly and xattrs make over
 that object (closures: nothing is shared between two backends), and the shim
 _posixsubprocess from forkexec's.  Host functions it does not replace are the
-host's own; the ones that only take an fd work on real fds and fail with EBADF
-on virtual ones (fdtable.py).  The namespaces are built once per backend:
+host's own; given an emulated fd, which is never the OS's (fdtable.py), they
+fail with EBADF, as native code does (nativefd.py).  The namespaces are built once per backend:
 `reset` starts a fresh process over another provider under the same functions,
 which is how the pytest fixture activates once per test cheaply.
 """
 
 from __future__ import annotations
 
-import errno
 from types import FunctionType
 
 from interpose.audit import Watch, sandbox_watches
 from interpose.backends.base import MISSING_FUNCTIONS, Backend
-from interpose.backends.emulated import direntry, fileops, forkexec, hostonly, locks, pathops, processops, xattrs
+from interpose.backends.emulated import (
+    direntry,
+    fileops,
+    forkexec,
+    hostonly,
+    locks,
+    nativefd,
+    pathops,
+    processops,
+    xattrs,
+)
 from interpose.backends.emulated import modules as shaped
 from interpose.backends.emulated.process import EmulatedProcess
 from interpose.compat import ENFORCE, hit
@@ -56,8 +65,11 @@ class EmulatedBackend(Backend):
             **processops.limited_host_functions(_SPAWN_FUNCTIONS),
         }
         self._fork_exec = _as_builtin(fork_exec, "_posixsubprocess")
-        self._fcntl = {name: _as_builtin(value, "fcntl") for name, value in locks.build(self.process).items()}
-        self._shapes = shaped.ModuleShapes(policy)  # pwd, socket, select, mmap, fcntl.ioctl (modules.py)
+        self._host_fcntl: list[ModuleType] = []  # the host's fcntl, once the program imports its shim
+        locking = locks.build(self.process, self._host_fcntl)
+        self._fcntl = {name: _as_builtin(value, "fcntl") for name, value in locking.items()}
+        # pwd, socket, select, mmap, fcntl.ioctl (modules.py)
+        self._shapes = shaped.ModuleShapes(policy, self.process.table)
         self._host_io: ModuleType | None = None
         self._posix: tuple[ModuleType, dict[str, object]] | None = None
         self._io: tuple[ModuleType, list[tuple[object, object]]] | None = None
@@ -113,6 +125,7 @@ class EmulatedBackend(Backend):
         """GraalPy's surface of `name`; fcntl's flock and lockf also lock the files only the provider has."""
         namespace = super().module_namespace(name, host_module)
         if name == "fcntl":
+            self._host_fcntl[:] = [host_module]
             namespace.update(self._fcntl)
         return self._shapes.namespace(name, host_module, namespace)
 
@@ -154,20 +167,13 @@ class EmulatedBackend(Backend):
 
     def audit_watches(self) -> dict[str, Watch]:
         watches = super().audit_watches()
-        native_code = Watch("fd.native_code", self._holds_virtual_fd, _native_code_refusal)
-        for event in ("mmap.__new__", "fcntl.fcntl", "fcntl.ioctl", "fcntl.flock", "fcntl.lockf"):
-            watches[event] = native_code
+        watches.update(nativefd.watches(self.process.table))  # native code handed an emulated fd
         watches.update(shaped.audit_watches())
         from interpose.fs.host import HostFileSystem
 
         if type(self.process.fs) is not HostFileSystem:  # a sandbox: name what C code does around it
             watches.update(sandbox_watches())
         return watches
-
-    def _holds_virtual_fd(self, args: tuple[object, ...]) -> bool:
-        fd = args[0] if args else None
-        description = self.process.table._files.get(fd) if isinstance(fd, int) else None
-        return description is not None and not description.real
 
     def close(self) -> None:
         self.process.table.close_all()
@@ -191,7 +197,3 @@ def _as_builtin(value: object, module: str) -> object:
 
 def _refuse_native_extension(origin: str) -> bool:
     return hit("sandbox.native_extension", "_imp.create_dynamic", {"path": origin})
-
-
-def _native_code_refusal(event: str, args: tuple[object, ...]) -> BaseException:
-    return OSError(errno.EBADF, f"emulated file descriptor {args[0]} cannot be used by native code ({event})")

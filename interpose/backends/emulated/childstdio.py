@@ -9,7 +9,8 @@ The JVM's streams are the process's real fds 0-2 as they were when the first
 emulated backend was built: kept here as close-on-exec copies at the top of the
 fd range (one set per OS process, as there is one JVM, so that the program's own
 fd numbers stay the kernel's lowest-free).  Under `warn` the child gets what
-CPython gives it; either way a difference is logged.
+CPython gives it: the real file behind the emulated fd (an emulated fd is never
+the OS's own); either way a difference is logged.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def _identity(fd: int | None) -> tuple[int, int] | None:
 
 
 def _is_virtual(process: EmulatedProcess, fd: int) -> tuple[bool, str]:
-    found = process.table._files.get(fd)
+    found = process.table.live(fd)
     return (found is not None and not found.real), found.path if found is not None else ""
 
 
@@ -95,13 +96,14 @@ def stream_for(process: EmulatedProcess, stream: int, fd: int) -> int:
     original = originals()[stream]
     target = stream if fd < 0 else fd
     virtual, path = _is_virtual(process, target)
-    if not virtual and _identity(target) == _identity(original):
+    real = process.table.real_fd(target)  # an emulated fd is never the real one: the child gets the file behind it
+    if not virtual and _identity(real) == _identity(original):
         return fd if original is None else original  # the same file: nothing the program could tell
     detail = {"stream": NAMES[stream], "fd": fd, "path": path} if path else {"stream": NAMES[stream], "fd": fd}
     if fd < 0:
         if hit("subprocess.stdio_original", FUNCTION, detail) or virtual:
             return -1 if original is None else original
-        return -1
+        return -1 if real is None or real == stream else real  # CPython's child: what the program put on the fd
     if virtual:
         if hit("subprocess.redirect_virtual", FUNCTION, detail):
             return -1 if original is None else original
@@ -109,4 +111,4 @@ def stream_for(process: EmulatedProcess, stream: int, fd: int) -> int:
                       f"filesystem: {path}")  # fmt: skip
     if hit("subprocess.redirect_ignored", FUNCTION, detail):
         return -1 if original is None else original
-    return fd
+    return fd if real is None else real

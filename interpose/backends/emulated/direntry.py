@@ -169,9 +169,9 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         if arg.fd is not None:
             d = description(arg.fd)
             if d.real and process.host_paths:
-                return os.scandir(arg.fd)
+                return os.scandir(d.fd)
             listing = _Listing(process.fs, d.path.rstrip("/"))
-            untyped = os.listdir(arg.fd) if d.real else d.handle.listdir()
+            untyped = os.listdir(d.fd) if d.real else d.handle.listdir()
             return ScandirIterator(_entries([(name, 0, 0) for name in untyped], "", listing))
         if process.host_paths and (arg.text[:1] == "/" or process.cwd == process.host_cwd):
             return os.scandir(arg.original if path is not None else ".")  # type: ignore[call-overload]

@@ -1,28 +1,31 @@
 """The emulated backend's file-descriptor table.
 
-Emulated fds live in the process's real fd number space, so that a number is
-never two things at once: a file the provider backs with a host fd (the host
-filesystem, a pipe, the standard streams) *is* that real fd, and native code
-handed it reaches the same file; a file that lives only in the provider (in
-memory, in an overlay) holds a placeholder, a real O_PATH descriptor that
-reserves its number and makes every read, write, mmap or lock by native code fail
-with EBADF instead of touching another file (pyfakefs #970).  Numbers are thus
-the kernel's lowest-free, as on Linux.
+An emulated fd is never the OS fd of the file behind it, whatever the provider,
+as on GraalPy, whose fds are numbers in a table of its own.  Every number the
+table hands out for a file it opened holds a placeholder, a real O_PATH
+descriptor of /dev/null that reserves the number in the process's real fd space
+(so a number is never two things at once, and numbers stay the kernel's
+lowest-free, as on Linux) and makes every read, write, mmap or lock by native
+code fail with EBADF instead of touching the file (pyfakefs #970).  A file the
+provider backs with a host fd (host, rooted) keeps that fd, moved to a high
+number that the program is never given (`hidden()`); the table's functions call
+it, so the kernel keeps the offset, shared by dups.  A file that lives only in
+the provider keeps its offset in the OpenFile, shared the same way.
 
-Offsets: the kernel keeps them for real fds (and shares them across dup); an
-OpenFile keeps its own for placeholders, shared the same way.
+The standard streams 0-2 are the process's own streams, as GraalPy binds them to
+its context's: native code writing to fd 1 reaches the real stdout.  The table
+never closes or replaces them: `os.dup2(f, 1)` and `os.close(1)` change the
+emulated fd 1 only (GraalPy's JVM keeps its streams), and children are handed
+the real fds behind their streams (childstdio.py).
 
 The table hands the program only descriptors it opened through the backend,
-plus the few it can prove are the program's own: a provider keeps real fds of
-its own behind its handles (the host file under a read-only view, an overlay's
-lower file, a rooted provider's directories), and taking one of those in would
-give the program a writable host file.  So an fd the table did not open is
-taken in only when it is an anonymous kernel object (a socket, a pipe, an
-eventfd, epoll or pidfd: C code's, never a provider's) or a file that was
-already open when the emulated process started (pytest's capture files, fds
-inherited from the parent), never a directory, and never one its provider
-declares (``FileSystem.host_fds()``).  Anything else is EBADF, as
-on GraalPy, whose table knows only its own fds.
+plus the few it can prove are the program's own: an anonymous kernel object (a
+socket, a pipe, an eventfd, epoll or pidfd: C code's, never a provider's) or a
+file that was already open when the emulated process started (pytest's capture
+files, fds inherited from the parent), never a directory, never one its provider
+declares (``FileSystem.host_fds()``) and never one the table hides.  Those keep
+their real numbers (C code holds them); a dup of one is a placeholder again.
+Anything else is EBADF, as on GraalPy, whose table knows only its own fds.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from interpose.host import os
 
 #: What /proc/self/fd shows for kernel objects that no provider opens: C code's sockets, pipes, eventfds, epolls.
 _ANONYMOUS = ("socket:", "pipe:", "anon_inode:")
+_STREAMS = (0, 1, 2)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -42,14 +46,65 @@ if TYPE_CHECKING:
 
     from interpose.fs.base import FileHandle
 
+#: Real fds the tables keep from every program, across all backends of the process: the files behind emulated
+#: fds (moved high) and the placeholders' source.  No table takes one in, whatever number a program guesses.
+_hidden: set[int] = set()
+_hidden_lock = _thread.allocate_lock()
+_source: list[int] = []  # the O_PATH fd of /dev/null that placeholders are dups of, made once per process
+
+
+def hidden() -> frozenset[int]:
+    return frozenset(_hidden)
+
+
+_limits: list[int] = []  # where hidden fds start (half the soft fd limit, at most 512: below FD_SETSIZE), the limit
+
+
+def _hide(fd: int) -> int:
+    """A close-on-exec copy of `fd` on a free number at or above the floor, remembered as hidden."""
+    with _hidden_lock:
+        if not _limits:
+            limit = os.sysconf("SC_OPEN_MAX")
+            _limits.extend((max(3, min(512, limit // 2)), limit))
+        number, limit = _limits
+        while number < limit:
+            if number not in _hidden:
+                try:
+                    os.fstat(number)
+                except OSError:
+                    break
+            number += 1
+        else:
+            number = os.dup(fd)  # no free high number: the lowest free one, still never handed out
+            _hidden.add(number)
+            return number
+        os.dup2(fd, number, inheritable=False)
+        _hidden.add(number)
+    return number
+
+
+def _unhide(fd: int) -> None:
+    _hidden.discard(fd)
+
+
+def source() -> int:
+    """The placeholders' source: every placeholder is a dup of it (one syscall, no path lookup)."""
+    if not _source:
+        opened = os.open("/dev/null", os.O_PATH | os.O_CLOEXEC)
+        try:
+            _source.append(_hide(opened))
+        finally:
+            os.close(opened)
+    return _source[0]
+
 
 class OpenFile:
     """An open file description: what dup'd fds share."""
 
-    __slots__ = ("handle", "path", "flags", "offset", "lock", "refs", "real", "handle_fd_open", "owned", "identity")
+    __slots__ = ("handle", "path", "flags", "offset", "lock", "refs", "real", "fd", "owned", "identity")
 
     def __init__(
-        self, handle: FileHandle, path: str, flags: int, real: bool, owned: bool = True,
+        self, handle: FileHandle, path: str, flags: int, fd: int, owned: bool = True,
         identity: tuple[int, int] | None = None,
     ) -> None:  # fmt: skip
         self.handle = handle
@@ -58,12 +113,12 @@ class OpenFile:
         self.offset = 0
         self.lock = _thread.allocate_lock()
         self.refs = 0
-        self.real = real  # the fds are real fds of the handle's file
-        self.handle_fd_open = True
+        self.fd = fd  # the real fd the table's functions call for it (hidden, or the program's own); -1: none
+        self.real = fd >= 0
         self.owned = owned  # opened by the emulated program (closed at deactivation), or found open
         # (st_dev, st_ino) of a real fd the table did not open itself (standard streams, pipes, sockets): C
         # code may close it behind the table's back and the kernel give the number to a provider, so each
-        # use checks that the number still holds that file.  None for fds the table opened.
+        # use checks that the number still holds that file.  None for files the table opened.
         self.identity = identity
 
     @property
@@ -88,10 +143,17 @@ def bad_fd() -> OSError:
 
 
 class FdTable:
-    """fd -> OpenFile, safe under concurrent open, dup and close."""
+    """fd -> OpenFile, safe under concurrent open, dup and close.
+
+    What holds each number in the kernel: a placeholder (`_placeholders`), the real fd of the description
+    bound to it (a found fd: `description.fd == number`), or a standard stream (`_streams`), kept whatever
+    the number is bound to.
+    """
 
     def __init__(self) -> None:
         self._files: dict[int, OpenFile] = {}
+        self._placeholders: set[int] = set()
+        self._streams: set[int] = set()  # 0-2 that were open at start: the process's own streams
         self._lock = _thread.allocate_lock()
         self._inherited: dict[int, tuple[int, int]] = {}  # fd -> (st_dev, st_ino) of a file open at start
         self._provider_fds: Callable[[], tuple[int, ...]] = tuple
@@ -107,7 +169,7 @@ class FdTable:
             numbers = list(range(256))
         inherited = {}
         for fd in numbers:
-            if fd in self._files or fd in private:
+            if fd in self._files or fd in private or fd in _hidden:
                 continue
             try:
                 status = os.fstat(fd)
@@ -119,7 +181,7 @@ class FdTable:
 
     def adoptable(self, fd: int, status: os.stat_result) -> bool:
         """Whether a real fd the table did not open is the program's own (see the module's docstring)."""
-        if fd in self._provider_fds():
+        if fd in _hidden or fd in self._placeholders or fd in self._provider_fds():
             return False
         if self._inherited.get(fd) == (status.st_dev, status.st_ino):
             return True
@@ -145,45 +207,80 @@ class FdTable:
     def fds(self) -> list[int]:
         return sorted(self._files)
 
+    def is_placeholder(self, fd: object) -> bool:
+        """Whether `fd` is an emulated fd whose real number holds nothing of its file (native code gets EBADF)."""
+        return fd in self._placeholders
+
+    def real_fd(self, fd: int) -> int | None:
+        """The real fd behind emulated `fd` (for a child process or the host's select); None for a file only
+        the provider has."""
+        found = self._files.get(fd)
+        if found is None:
+            return fd
+        return found.fd if found.real else None
+
     def add(self, handle: FileHandle, path: str, flags: int) -> int:
-        """Give an opened handle its fd: the handle's own host fd, or a placeholder's number."""
+        """Give an opened handle its fd: a placeholder's number; a host fd behind it is moved out of sight."""
         host_fd = handle.host_fd()
-        real = host_fd is not None
-        description = OpenFile(handle, path, flags, real)
         with self._lock:
-            fd = host_fd if host_fd is not None else self._placeholder()
-            self._bind(fd, description)
+            try:
+                return self._add(handle, path, flags, host_fd)
+            except BaseException:
+                handle.close()
+                raise
+
+    def _add(self, handle: FileHandle, path: str, flags: int, host_fd: int | None) -> int:
+        description: OpenFile
+        if host_fd is None:
+            fd = self._placeholder()
+            description = OpenFile(handle, path, flags, -1)
+        elif getattr(handle, "fd", None) == host_fd:  # a HostFileHandle: its fd moves high, its number stays
+            hidden_fd = _hide(host_fd)
+            handle.fd = hidden_fd  # type: ignore[attr-defined]
+            os.dup2(source(), host_fd, inheritable=False)  # atomically: the old number is now a placeholder
+            fd = host_fd
+            self._placeholders.add(fd)
+            description = OpenFile(handle, path, flags, hidden_fd)
+        else:  # a provider's own handle class: its fd stays where it is, hidden, beside a placeholder
+            _hidden.add(host_fd)
+            fd = self._placeholder()
+            description = OpenFile(handle, path, flags, host_fd)
+        self._bind(fd, description)
         return fd
 
     def _placeholder(self) -> int:
-        """A real fd number reserved for a virtual file: O_PATH, so native reads and writes fail (EBADF).
-
-        Opened afresh each time (no long-lived source fd) so that numbers are the kernel's lowest-free.
-        """
-        return os.open("/dev/null", os.O_PATH | os.O_CLOEXEC)
+        """A real fd number reserved for an emulated fd: O_PATH, so native reads and writes fail (EBADF).
+        The kernel's lowest-free number."""
+        fd = os.dup(source())
+        self._placeholders.add(fd)
+        return fd
 
     def adopt(self, fd: int, handle: FileHandle, path: str, flags: int, owned: bool = True) -> None:
         """Register a real fd the backend did not open itself (standard streams, pipe ends)."""
         with self._lock:
             self._forget_stale(fd)
-            self._bind(fd, OpenFile(handle, path, flags, True, owned, identity_of(fd)))
+            if fd in _STREAMS:
+                self._streams.add(fd)
+            self._bind(fd, OpenFile(handle, path, flags, fd, owned, identity_of(fd)))
 
     def live(self, fd: int) -> OpenFile | None:
-        """The description of `fd`, unless it is a real fd closed behind the table's back (then forgotten)."""
+        """The description of `fd`, unless its real fd was closed behind the table's back (then forgotten)."""
         found = self._files.get(fd)
-        if found is None or found.identity is None or identity_of(fd) == found.identity:
+        if found is None or found.identity is None or identity_of(found.fd) == found.identity:
             return found
         with self._lock:
             self._forget_stale(fd)
         return None
 
     def _forget_stale(self, fd: int) -> None:
-        """Drop an entry whose real fd is gone, without closing the number (it may be someone else's now)."""
+        """Drop an entry whose real fd is gone, closing only a placeholder (the number may be someone else's)."""
         found = self._files.get(fd)
-        if found is not None and found.identity is not None and identity_of(fd) != found.identity:
+        if found is not None and found.identity is not None and identity_of(found.fd) != found.identity:
             del self._files[fd]
             found.refs -= 1
-            found.handle_fd_open = False
+            if fd in self._placeholders:
+                self._placeholders.discard(fd)
+                os.close(fd)
 
     def adopt_found(self, fd: int) -> OpenFile | None:
         """A real fd the table does not know (a socket, an eventfd, pytest's capture file): the program's
@@ -202,14 +299,14 @@ class FdTable:
             found = self._files.get(fd)
             if found is None:
                 identity = (status.st_dev, status.st_ino)
-                found = OpenFile(HostFileHandle(fd, ""), "", os.O_RDWR, True, owned=False, identity=identity)
+                found = OpenFile(HostFileHandle(fd, ""), "", os.O_RDWR, fd, owned=False, identity=identity)
                 self._bind(fd, found)
         return found
 
     def dup(self, fd: int, inheritable: bool = False) -> int:
         with self._lock:
             description = self.get(fd)
-            new = os.dup(fd)
+            new = self._placeholder()
             self._bind(new, description)
         return new
 
@@ -222,22 +319,38 @@ class FdTable:
             replaced = self._files.pop(fd2, None)
             if replaced is None:
                 self._check_free(fd2)
-            os.dup2(fd, fd2, inheritable=inheritable)  # atomically closes whatever real fd was there
+            if fd2 not in self._placeholders and fd2 not in self._streams:
+                if replaced is not None and replaced.fd == fd2 and replaced.refs > 1:
+                    self._move_out(replaced)  # other fds still use the file this number held
+                os.dup2(source(), fd2, inheritable=False)  # atomically closes whatever real fd was there
+                if replaced is not None and replaced.fd == fd2:
+                    replaced.fd, replaced.real = -2, False  # closed already: its release closes nothing more
+                self._placeholders.add(fd2)
             if replaced is not None:
-                self._release(fd2, replaced, closed=True)
+                self._release(replaced)
             self._inherited.pop(fd2, None)
             self._bind(fd2, description)
         return fd2
 
     def _check_free(self, fd: int) -> None:
         """dup2 may replace a number the table does not hold only when it is free or the program's own: a
-        provider's private fd is never closed under it (EBUSY, the errno of dup2 on a number being opened)."""
+        provider's private fd, or one the table hides, is never closed under it (EBUSY, the errno of dup2 on a
+        number being opened)."""
+        if fd in self._streams:
+            return
         try:
             status = os.fstat(fd)
         except OSError:
             return
         if not self.adoptable(fd, status):
             raise OSError(errno.EBUSY, os.strerror(errno.EBUSY))
+
+    def _move_out(self, description: OpenFile) -> None:
+        """The program closes the number a found fd's file is on while dups still use it: the file moves high."""
+        moved = _hide(description.fd)
+        if getattr(description.handle, "fd", None) == description.fd:
+            description.handle.fd = moved  # type: ignore[attr-defined]
+        description.fd = moved
 
     def close(self, fd: int) -> None:
         with self._lock:
@@ -246,40 +359,59 @@ class FdTable:
             if description is None:
                 raise bad_fd()
             self._inherited.pop(fd, None)
-            self._release(fd, description, closed=False)
+            if fd in self._placeholders:
+                self._placeholders.discard(fd)
+                os.close(fd)
+            elif fd == description.fd and fd not in self._streams:
+                if description.refs > 1:
+                    self._move_out(description)
+                    os.close(fd)
+                else:
+                    description.fd, description.real = -2, False
+                    os.close(fd)
+            self._release(description)
 
     def close_all(self) -> None:
-        """Deactivation: close every fd the program left open, except the standard streams."""
-        for fd in self.fds():
-            if fd > 2 and self._files[fd].owned:
-                try:  # noqa: SIM105 - contextlib would be imported into every program on this backend
-                    self.close(fd)
-                except OSError:
-                    pass
-        self._files.clear()
+        """Deactivation: every fd the program left open is closed, except the standard streams and the real fds
+        found open (the program's own); the numbers 0-2 hold the process's own streams again."""
+        with self._lock:
+            for fd in list(self._files):
+                description = self._files.pop(fd)
+                if fd in self._placeholders:
+                    self._placeholders.discard(fd)
+                    os.close(fd)
+                description.refs -= 1
+                if description.refs == 0 and description.fd != fd:
+                    self._dispose(description)
+                elif description.refs == 0 and description.owned and fd not in self._streams:
+                    os.close(fd)
+            self._streams.clear()
 
     def _bind(self, fd: int, description: OpenFile) -> None:
         """`fd` now holds `description`; whatever the table had there was closed behind its back."""
         stale = self._files.get(fd)
         if stale is not None and stale is not description:
             stale.refs -= 1
-            stale.handle_fd_open = False
         self._inherited.pop(fd, None)
         description.refs += 1
         self._files[fd] = description
 
-    def _release(self, fd: int, description: OpenFile, closed: bool) -> None:
-        """Drop one fd's reference; the last one closes the handle. `closed`: the real fd is gone already."""
+    def _release(self, description: OpenFile) -> None:
+        """Drop one number's reference; the last one closes what is behind it."""
         description.refs -= 1
-        is_handle_fd = description.real and description.handle.host_fd() == fd
-        if description.refs == 0 and (not description.real or (is_handle_fd and description.handle_fd_open)):
-            if closed and description.real:
-                return  # dup2 already closed the handle's fd
-            if not description.real and not closed:
-                os.close(fd)  # the placeholder
+        if description.refs == 0:
+            self._dispose(description)
+
+    def _dispose(self, description: OpenFile) -> None:
+        """No number holds `description` any more: close its handle, or the real fd the table keeps for it."""
+        real = description.fd
+        if real == -2:
+            return  # its fd was closed with the number it was on
+        if not description.real:
             description.handle.close()
-            return
-        if is_handle_fd:
-            description.handle_fd_open = False
-        if not closed:
-            os.close(fd)
+        elif real in _hidden:  # the handle owns it (found fds moved high had their handle moved too)
+            _unhide(real)
+            description.handle.close()
+        elif real not in self._streams and description.owned:
+            os.close(real)
+        description.fd, description.real = -2, False

@@ -1,7 +1,8 @@
 """posix's file-descriptor functions over the emulated fd table.
 
 An fd whose file is real (the host provider's files, pipes, the standard
-streams) goes straight to the host call after one table lookup; a virtual one
+streams) goes to the host call on the real fd behind it (`OpenFile.fd`: never the
+emulated number itself, except for fds found open) after one table lookup; a virtual one
 (memory, overlay) is served by its provider handle at the description's own
 offset, under the description's lock so that threads sharing it stay coherent.
 `build` makes the functions for one process, as closures over it (the fastest
@@ -63,7 +64,7 @@ def fileno_arg(fd: object) -> int:
 
 
 def _is_regular(fd: int, d: OpenFile) -> bool:
-    return st.S_ISREG((os.fstat(fd) if d.real else d.handle.stat()).st_mode)
+    return st.S_ISREG((os.fstat(d.fd) if d.real else d.handle.stat()).st_mode)
 
 
 def _adopt(table: FdTable, fd: int, flags: int) -> None:
@@ -83,7 +84,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         if d is None or d.identity is not None:
             d = description(fd)
         if d.real:
-            return os.read(fd, length)
+            return os.read(d.fd, length)
         length = c_ssize(length)
         if length < 0:
             raise error(errno.EINVAL)
@@ -99,7 +100,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         if d is None or d.identity is not None:
             d = description(fd)
         if d.real:
-            return os.write(fd, data)  # type: ignore[arg-type]
+            return os.write(d.fd, data)  # type: ignore[arg-type]
         payload = bytes(memoryview(data))  # type: ignore[arg-type]
         if not d.writable:
             raise bad_fd()
@@ -117,7 +118,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         if d is None or d.identity is not None:
             d = description(fd)
         if d.real:
-            return os.pread(fd, length, offset)
+            return os.pread(d.fd, length, offset)
         length, offset = c_ssize(length), c_long(offset)
         if length < 0 or offset < 0:
             raise error(errno.EINVAL)
@@ -130,7 +131,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         if d is None or d.identity is not None:
             d = description(fd)
         if d.real:
-            return os.pwrite(fd, data, offset)  # type: ignore[arg-type]
+            return os.pwrite(d.fd, data, offset)  # type: ignore[arg-type]
         offset = c_long(offset)
         if offset < 0:
             raise error(errno.EINVAL)
@@ -144,7 +145,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
     def readv(fd: int, buffers: Sequence[object], /) -> int:
         d = description(fd)
         if d.real:
-            return os.readv(fd, buffers)  # type: ignore[arg-type]
+            return os.readv(d.fd, buffers)  # type: ignore[arg-type]
         total = 0
         for buffer in buffers:
             view = memoryview(buffer).cast("B")  # type: ignore[arg-type]
@@ -158,7 +159,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
     def writev(fd: int, buffers: Sequence[object], /) -> int:
         d = description(fd)
         if d.real:
-            return os.writev(fd, buffers)  # type: ignore[arg-type]
+            return os.writev(d.fd, buffers)  # type: ignore[arg-type]
         return write(fd, b"".join(bytes(memoryview(b)) for b in buffers))  # type: ignore[arg-type]
 
     def lseek(fd: int, position: int, whence: int, /) -> int:
@@ -168,7 +169,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         if whence in (_SEEK_DATA, _SEEK_HOLE) and hit("fd.seek_data_hole", "os.lseek"):
             raise unsupported("SEEK_DATA" if whence == _SEEK_DATA else "SEEK_HOLE")
         if d.real:
-            return os.lseek(fd, position, whence)
+            return os.lseek(d.fd, position, whence)
         position, whence = c_long(position), c_int(whence)
         with d.lock:
             if whence == os.SEEK_SET:
@@ -189,13 +190,13 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         if d is None or d.identity is not None:
             d = description(fd)
         if d.real:
-            return os.fstat(fd)
+            return os.fstat(d.fd)
         return d.handle.stat()
 
     def ftruncate(fd: int, length: int, /) -> None:
         d = description(fd)
         if d.real:
-            return os.ftruncate(fd, length)
+            return os.ftruncate(d.fd, length)
         length = c_long(length)
         if length < 0 or not d.writable:
             raise error(errno.EINVAL)
@@ -205,7 +206,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         number = fileno_arg(fd)
         d = description(number)
         if d.real:
-            return os.fsync(number)
+            return os.fsync(d.fd)
         d.handle.fsync()
 
     def fdatasync(fd: object) -> None:
@@ -251,7 +252,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
             return False
         if 0 <= fd <= 2 and hit("fd.isatty", "os.isatty"):
             return False
-        return os.isatty(fd) if d.real else False
+        return os.isatty(d.fd) if d.real else False
 
     def get_inheritable(fd: int, /) -> bool:
         """Always False on GraalPy; when the real fd is inheritable that hides something: logged (FINE)."""
@@ -264,24 +265,24 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         d = description(fd)
         if hit("fd.inheritable_ignored", "os.set_inheritable", {"fd": fd, "inheritable": bool(inheritable)}):
             return
-        if d.real:
+        if d.real and d.fd == fd:  # a placeholder's inheritability means nothing: no child is given it
             os.set_inheritable(fd, inheritable)
 
     def get_blocking(fd: int, /) -> bool:
         d = description(fd)
-        return os.get_blocking(fd) if d.real else True
+        return os.get_blocking(d.fd) if d.real else True
 
     def set_blocking(fd: int, blocking: bool, /) -> None:
         d = description(fd)
         if not blocking and _is_regular(fd, d) and hit("fd.blocking_regular_file", "os.set_blocking"):
             raise error(errno.EPERM)
         if d.real:
-            os.set_blocking(fd, blocking)
+            os.set_blocking(d.fd, blocking)
 
     def fchmod(fd: int, mode: int) -> None:
         d = description(fd)
         if d.real:
-            return os.fchmod(fd, mode)
+            return os.fchmod(d.fd, mode)
         d.handle.chmod(c_int(mode) & 0o7777)
 
     def fchown(fd: int, uid: int, gid: int) -> None:
@@ -290,7 +291,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         if hit("fs.fchown", "os.fchown"):
             raise unsupported("fchown")
         if d.real:
-            return os.fchown(fd, uid, gid)
+            return os.fchown(d.fd, uid, gid)
         refused = refusal(process.fs, d.path, True, None) if d.path else None  # never the host under readonly
         if refused is not None:
             raise refused
@@ -299,7 +300,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
     def fstatvfs(fd: int, /) -> os.statvfs_result:
         d = description(fd)
         if d.real:
-            return os.fstatvfs(fd)
+            return os.fstatvfs(d.fd)
         return process.fs.statvfs(d.path or "/")
 
     def device_encoding(fd: int) -> str | None:
@@ -308,12 +309,12 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
             return None
         if not d.real or (0 <= fd <= 2 and not isatty(fd)):
             return None
-        return os.device_encoding(fd)
+        return os.device_encoding(d.fd)
 
     def lockf(fd: int, command: int, length: int, /) -> None:
         d = description(fd)
         if d.real:
-            return os.lockf(fd, command, length)
+            return os.lockf(d.fd, command, length)
         command, length = c_int(command), c_long(length)
         # a file only this process can see: record locks never conflict within a process (see locks.py)
         if command not in (os.F_LOCK, os.F_TLOCK, os.F_ULOCK, os.F_TEST):
@@ -325,7 +326,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
     def posix_fallocate(fd: int, offset: int, length: int, /) -> None:
         d = description(fd)
         if d.real:
-            return os.posix_fallocate(fd, offset, length)
+            return os.posix_fallocate(d.fd, offset, length)
         offset, length = c_long(offset), c_long(length)
         if offset < 0 or length <= 0:
             raise error(errno.EINVAL)
@@ -335,7 +336,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
     def posix_fadvise(fd: int, offset: int, length: int, advice: int, /) -> None:
         d = description(fd)
         if d.real:
-            return os.posix_fadvise(fd, offset, length, advice)
+            return os.posix_fadvise(d.fd, offset, length, advice)
         c_long(offset), c_long(length), c_int(advice)
         return None
 
@@ -343,7 +344,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         """Real fds: the host's sendfile; otherwise the same effect by read and write."""
         source, target = description(in_fd), description(out_fd)
         if source.real and target.real:
-            return os.sendfile(out_fd, in_fd, offset, count)
+            return os.sendfile(target.fd, source.fd, offset, count)
         count = c_ssize(count)
         offset = None if offset is None else c_long(offset)
         data = read(in_fd, count) if offset is None else pread(in_fd, count, offset)
@@ -354,7 +355,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
     ) -> int:
         source, target = description(src), description(dst)
         if source.real and target.real:
-            return os.copy_file_range(src, dst, count, offset_src, offset_dst)
+            return os.copy_file_range(source.fd, target.fd, count, offset_src, offset_dst)
         count = c_ssize(count)
         offset_src = None if offset_src is None else c_long(offset_src)
         offset_dst = None if offset_dst is None else c_long(offset_dst)
@@ -385,13 +386,13 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         d = description(fd)
         if not d.real:
             raise error(errno.ENOTTY)
-        return os.ttyname(fd)
+        return os.ttyname(d.fd)
 
     def get_terminal_size(fd: int = 1, /) -> os.terminal_size:
         d = description(fd)
         if not d.real:
             raise error(errno.ENOTTY)
-        return os.get_terminal_size(fd)
+        return os.get_terminal_size(d.fd)
 
     return {function.__name__: function for function in (
         read, write, pread, pwrite, readv, writev, lseek, fstat, ftruncate, fsync, fdatasync, close,

@@ -4,14 +4,16 @@ The child is a real process, so what it is given must be real: its standard
 streams are the ones GraalPy gives it (childstdio.py: the process's original
 streams unless subprocess made a pipe); its cwd defaults to the emulated cwd.
 process_group and environment entries without '=' are unsupported; pass_fds and
-start_new_session are ignored, as GraalPy does, under `enforce`.
+start_new_session are ignored, as GraalPy does, under `enforce`.  Under `warn`
+pass_fds gives the child the real files behind the emulated fds, at their numbers.
 """
 
 from __future__ import annotations
 
+import errno
 import sys
 
-from interpose.backends.emulated import childstdio
+from interpose.backends.emulated import childstdio, fdtable
 from interpose.backends.emulated.fileops import unsupported
 from interpose.backends.emulated.hostpaths import host_path
 from interpose.backends.fork_exec import apply_limitations
@@ -71,9 +73,32 @@ def build(process: EmulatedProcess) -> tuple[Callable[..., int], Callable[[list[
         _ignore_session_options(arguments)
         childstdio.resolve(process, arguments)
         arguments[_CWD] = _child_cwd(arguments[_CWD])
-        pid = host_fork_exec(*arguments)
+        lent = _lend(arguments[_FDS_TO_KEEP], arguments[_ERRPIPE_WRITE])  # type: ignore[arg-type]
+        try:
+            pid = host_fork_exec(*arguments)
+        finally:
+            for fd in lent:
+                os.dup2(fdtable.source(), fd, inheritable=False)  # the placeholder again
         process.children[pid] = True
         return pid
+
+    def _lend(kept: tuple[int, ...], errpipe_write: object) -> list[int]:
+        """pass_fds kept under warn: while the child starts, each emulated fd's number holds the file behind it,
+        as CPython's child finds it there.  A file only the provider has cannot be given: EBADF."""
+        lent: list[int] = []
+        for fd in kept:
+            if fd == errpipe_write or not process.table.is_placeholder(fd):
+                continue
+            real = process.table.real_fd(fd)
+            if real is None:
+                hit("fd.native_code", "_posixsubprocess.fork_exec", {"fd": fd, "pass_fds": True})
+                for number in lent:
+                    os.dup2(fdtable.source(), number, inheritable=False)
+                raise OSError(errno.EBADF, f"a child process cannot be given a file that exists only in the "
+                              f"emulated filesystem (fd {fd})")  # fmt: skip
+            os.dup2(real, fd, inheritable=False)
+            lent.append(fd)
+        return lent
 
     def _child_cwd(cwd: object) -> str:
         """The host directory a child starts in: the emulated cwd, or `cwd`, as the provider maps it to the host.

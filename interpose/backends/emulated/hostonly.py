@@ -27,7 +27,8 @@ def _real(
     """(the caller's argument, the host path or fd to give the host function, or None when there is none)."""
     arg = path_arg(function, path, allow_fd=True, allow_none=allow_none)
     if arg.fd is not None:
-        return arg.original, arg.fd if process.description(arg.fd).real else None
+        d = process.description(arg.fd)
+        return arg.original, d.fd if d.real else None
     real = host_path(process.fs, process.absolute(arg.text))
     if real is None:
         return arg.original, None

@@ -22,6 +22,7 @@ from interpose.host import os
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from types import ModuleType
 
     from interpose.backends.emulated.fdtable import OpenFile
     from interpose.backends.emulated.process import EmulatedProcess
@@ -74,21 +75,27 @@ class FlockTable:
         return None
 
 
-def build(process: EmulatedProcess) -> dict[str, Callable[..., object]]:
-    """`flock` and `lockf` for the backend's fcntl shim, over `process`."""
+def build(process: EmulatedProcess, host: list[ModuleType]) -> dict[str, Callable[..., object]]:
+    """`flock` and `lockf` for the backend's fcntl shim, over `process`; `host` holds the host's fcntl once the
+    shim is made (an `import fcntl` here would find the shim itself)."""
     flocks = FlockTable()
 
+    def _host() -> ModuleType:
+        if host:
+            return host[0]
+        import fcntl  # no shim made yet (the backend driven directly, not activated): the host's
+
+        return fcntl
+
     def _virtual(fd: object) -> tuple[int, OpenFile | None]:
-        number = fileno_arg(fd)
-        d = process.description(number)
-        return number, None if d.real else d
+        """(the real fd to lock, None) for a file the host has; (-1, its description) for one only the provider has."""
+        d = process.description(fileno_arg(fd))
+        return (d.fd, None) if d.real else (-1, d)
 
     def flock(fd: object, operation: int, /) -> None:
         number, d = _virtual(fd)
         if d is None:
-            import fcntl
-
-            return fcntl.flock(number, operation)
+            return _host().flock(number, operation)
         status = d.handle.stat()
         flocks.flock((status.st_dev, status.st_ino), d, operation.__index__())
         return None
@@ -96,9 +103,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., object]]:
     def lockf(fd: object, cmd: int, len: int = 0, start: int = 0, whence: int = 0, /) -> object:  # noqa: A002
         number, d = _virtual(fd)
         if d is None:
-            import fcntl
-
-            return fcntl.lockf(number, cmd, len, start, whence)
+            return _host().lockf(number, cmd, len, start, whence)
         code = cmd.__index__()
         if code != LOCK_UN and not code & (LOCK_SH | LOCK_EX):
             raise ValueError("unrecognized lockf argument")

@@ -5,7 +5,8 @@ user '/bin/sh' as shell (noted at FINER), has no AF_UNIX (the constant is remove
 from `_socket`, a socket of that family fails with EAFNOSUPPORT, and `socketpair`
 is socket.py's loopback fallback since `_socket.socketpair` is missing), ignores
 select's exceptional conditions (FINE), refuses mmap with PROT_EXEC or an anonymous
-map over 2 GiB, and refuses every ioctl.  Each function here stands in for the
+map over 2 GiB, and refuses every ioctl.  select, mmap and the fcntl functions are
+given the real fd behind an emulated one (realfds.py).  Each function here stands in for the
 host's in the module's shim, built only when the program imports the module;
 under warn it is the host's behaviour, the hit logged.  openpty is posix's
 (processops.REFUSED): pty.openpty calls it.
@@ -18,6 +19,7 @@ import sys
 
 from interpose.audit import Watch
 from interpose.backends.emulated.fileops import unsupported
+from interpose.backends.emulated.realfds import Translator
 from interpose.compat import ENFORCE, hit
 from interpose.compat.catalog_java import JAVA_ENTRIES
 from interpose.host import os
@@ -27,6 +29,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from types import FrameType, ModuleType
+
+    from interpose.backends.emulated.fdtable import FdTable
 
 # The modules this file shapes beyond the surfaces of both backends (select and fcntl are shaped there already).
 SHAPED = ("pwd", "socket", "mmap")
@@ -50,7 +54,7 @@ def _refusal(limitation: str) -> OSError:
     return unsupported(_MESSAGES[limitation][len(_PREFIX) :])
 
 
-def _pwd_functions(host: ModuleType, policy: str) -> dict[str, Callable[..., object]]:
+def _pwd_functions(host: ModuleType, policy: str, fds: Translator) -> dict[str, Callable[..., object]]:
     def own_entry(entry: object, function: str, key: object) -> object:
         if hit("pwd.default_shell", function, {"user": key}):
             return host.struct_passwd((*entry[:6], _BIN_SH))  # type: ignore[index]
@@ -90,7 +94,7 @@ def _pwd_functions(host: ModuleType, policy: str) -> dict[str, Callable[..., obj
     return {"getpwuid": getpwuid, "getpwnam": getpwnam, "getpwall": getpwall}
 
 
-def _socket_functions(host: ModuleType, policy: str) -> dict[str, Callable[..., object]]:
+def _socket_functions(host: ModuleType, policy: str, fds: Translator) -> dict[str, Callable[..., object]]:
     def socketpair(family: object = None, type: int = host.SOCK_STREAM, proto: int = 0) -> object:
         """GraalPy's `_socket` has no socketpair: socket.py's loopback fallback (AF_INET by default)."""
         if policy != ENFORCE:
@@ -122,20 +126,22 @@ def _loopback_pair(host: ModuleType, family: int, type: int, proto: int) -> tupl
     return first, second
 
 
-def _select_functions(host: ModuleType, policy: str) -> dict[str, Callable[..., object]]:
+def _select_functions(host: ModuleType, policy: str, fds: Translator) -> dict[str, Callable[..., object]]:
+    host_select = fds.select(host.select)  # over the real fds behind the program's
+
     def select(rlist: object, wlist: object, xlist: object, timeout: object = None, /) -> object:
         """GraalPy never reports an fd as exceptional, and logs when one is not also read or written."""
         if not isinstance(xlist, (list, tuple)):
             xlist = list(xlist)  # type: ignore[call-overload]
         if not xlist:
-            return host.select(rlist, wlist, xlist, timeout)
+            return host_select(rlist, wlist, xlist, timeout)
         waited = _fds(rlist) | _fds(wlist)
         alone = [fd for fd in _fds(xlist) if fd not in waited]
         if alone:
             hit("select.exceptional_conditions", "select.select", {"fds": alone})
         if policy != ENFORCE:
-            return host.select(rlist, wlist, xlist, timeout)
-        readable, writable, _ = host.select(rlist, wlist, [], timeout)
+            return host_select(rlist, wlist, xlist, timeout)
+        readable, writable, _ = host_select(rlist, wlist, [], timeout)
         return readable, writable, []
 
     return {"select": select}
@@ -152,17 +158,17 @@ def _fds(objects: object) -> set[int]:
     return numbers
 
 
-def _fcntl_functions(host: ModuleType, policy: str) -> dict[str, Callable[..., object]]:
+def _fcntl_functions(host: ModuleType, policy: str, fds: Translator) -> dict[str, Callable[..., object]]:
     def ioctl(*args: object, **kwargs: object) -> object:
         if hit("fd.ioctl", "fcntl.ioctl"):
             raise _refusal("fd.ioctl")
-        return host.ioctl(*args, **kwargs)
+        return host.ioctl(*((fds.real(args[0]), *args[1:]) if args else ()), **kwargs)
 
     ioctl.__doc__ = host.ioctl.__doc__
     return {"ioctl": ioctl}
 
 
-def _mmap_class(host: ModuleType) -> type:
+def _mmap_class(host: ModuleType, fds: Translator) -> type:
     """A subclass of the host's mmap that refuses, before mapping, what GraalPy's java backend cannot map."""
 
     class mmap(host.mmap):  # type: ignore[name-defined]
@@ -178,7 +184,7 @@ def _mmap_class(host: ModuleType) -> type:
                         raise _refusal("mmap.anonymous_large")
                 elif prot & host.PROT_EXEC and hit("mmap.prot_exec", "mmap.mmap"):
                     raise _refusal("mmap.prot_exec")
-            return super().__new__(cls, fileno, length, *args, **kwargs)
+            return super().__new__(cls, fds.real(fileno), length, *args, **kwargs)  # the file behind an emulated fd
 
     mmap.__module__ = "mmap"
     return mmap
@@ -191,8 +197,10 @@ _FUNCTIONS = {"pwd": _pwd_functions, "socket": _socket_functions, "select": _sel
 class ModuleShapes:
     """One backend's shapes, made once per host module: activating again gives the same objects."""
 
-    def __init__(self, policy: str) -> None:
+    def __init__(self, policy: str, table: FdTable) -> None:
         self.policy = policy
+        self.fds = Translator(table)
+        self._wrapped: dict[object, object] = {}
         self._made: dict[str, tuple[ModuleType, dict[str, object]]] = {}
 
     def namespace(self, name: str, host_module: ModuleType, contents: dict[str, object]) -> dict[str, object]:
@@ -202,17 +210,26 @@ class ModuleShapes:
             made = (host_module, self._make(name, host_module))
             self._made[name] = made
         contents.update(made[1])
+        if name == "fcntl" and "fcntl" in contents:  # fcntl.fcntl exists under warn: on the real fd behind
+            contents["fcntl"] = self._on_real_fd(contents["fcntl"])  # type: ignore[arg-type]
         if name == "socket" and self.policy == ENFORCE:
             contents.pop("AF_UNIX", None)
         return contents
 
+    def _on_real_fd(self, function: Callable[..., object]) -> object:
+        """`function` given the real fd behind an emulated one, made once per function."""
+        wrapped = self._wrapped.get(function)
+        if wrapped is None:
+            wrapped = self._wrapped[function] = builtin_like(self.fds.first_argument(function), "fcntl")
+        return wrapped
+
     def _make(self, name: str, host_module: ModuleType) -> dict[str, object]:
         if name == "mmap":
-            return {"mmap": _mmap_class(host_module)}
+            return {"mmap": _mmap_class(host_module, self.fds)}
         make = _FUNCTIONS.get(name)
         if make is None:
             return {}
-        functions = make(host_module, self.policy)
+        functions = make(host_module, self.policy, self.fds)
         return {key: builtin_like(function, name) for key, function in functions.items() if hasattr(host_module, key)}
 
     def absent(self, name: str, host_module: ModuleType) -> dict[str, str]:

@@ -384,7 +384,7 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
                 raise ValueError("utime: cannot use fd and follow_symlinks together")
             d = description(arg.fd)
             if d.real:
-                os.utime(arg.fd, ns=pair) if pair is not None else os.utime(arg.fd)
+                os.utime(d.fd, ns=pair) if pair is not None else os.utime(d.fd)
                 return None
             return d.handle.utime(pair)
         try:
@@ -466,7 +466,7 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
         arg = path_arg("listdir", path, allow_fd=True, allow_none=True)
         if arg.fd is not None:
             d = description(arg.fd)
-            return os.listdir(arg.fd) if d.real else d.handle.listdir()
+            return os.listdir(d.fd) if d.real else d.handle.listdir()
         try:
             names = process.fs.listdir(full_path(arg, None))
         except OSError as e:

@@ -35,7 +35,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., object]]:
         if arg.fd is not None:
             d = process.description(arg.fd)
             if d.real:
-                return host(arg.fd, *args)
+                return host(d.fd, *args)
             full, original = d.path, arg.original
         else:
             full, original = process.full_path(arg, None), arg.original

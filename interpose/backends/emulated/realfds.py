@@ -1,0 +1,84 @@
+"""C functions of other modules (select, mmap, fcntl) given an emulated fd: the real fd behind it.
+
+An emulated fd is never the OS's (fdtable.py), but GraalPy's own select, mmap
+and fcntl work on its emulated fds, in Java.  The java backend's shims of those
+modules therefore hand the host's C functions the real fd behind an emulated one
+(`Translator.real`), and give results back in the program's numbers.  A file
+only the provider has has no real fd: mmap and the fcntl functions then meet its
+placeholder, and the audit hook names the call (`fd.native_code`, nativefd.py);
+select reports it ready, as GraalPy reports an fd it cannot select on (and Linux
+a regular file).
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from interpose.backends.emulated.fdtable import FdTable
+
+    Lists = tuple[list[object], list[object], list[object]]
+
+
+def _number(item: object) -> int | None:
+    """The fd select would wait on for `item`; None for what it would refuse (select raises later)."""
+    try:
+        value = item if isinstance(item, int) else item.fileno()  # type: ignore[attr-defined]
+        return int(type(value).__index__(value))
+    except Exception:  # noqa: BLE001 - the host's select reports it with CPython's message
+        return None
+
+
+class Translator:
+    """Emulated fd numbers to the real fds behind them, for one process's table."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, table: FdTable) -> None:
+        self.table = table
+
+    def real(self, fd: object) -> object:
+        """The real fd behind emulated `fd` (an int or an object with fileno()); `fd` itself when it has none."""
+        number = _number(fd)
+        if number is None or number not in self.table._placeholders:
+            return fd
+        found = self.table._files.get(number)
+        return found.fd if found is not None and found.real else fd
+
+    def first_argument(self, function: Callable[..., object]) -> Callable[..., object]:
+        """`function` (fcntl.fcntl, fcntl.ioctl), called with the real fd behind its first argument."""
+
+        def call(fd: object, *args: object, **kwargs: object) -> object:
+            return function(self.real(fd), *args, **kwargs)
+
+        call.__name__ = call.__qualname__ = getattr(function, "__name__", "call")
+        call.__doc__ = function.__doc__
+        return call
+
+    def select(self, host_select: Callable[..., Lists]) -> Callable[..., Lists]:
+        """`host_select` over the real fds behind the program's; an fd with no real file is ready at once."""
+        table = self.table
+
+        def select(rlist: object, wlist: object, xlist: object, timeout: object = None) -> Lists:
+            lists = [list(rlist), list(wlist), list(xlist)]  # type: ignore[call-overload]
+            if not any(_number(item) in table._placeholders for items in lists for item in items):
+                return host_select(*lists, timeout)
+            real: list[list[object]] = [[], [], []]
+            ready: list[set[int]] = [set(), set(), set()]  # positions ready at once (no real file to wait on)
+            for which, items in enumerate(lists):
+                for position, item in enumerate(items):
+                    translated = self.real(item)
+                    if which < 2 and _number(item) in table._placeholders and translated is item:
+                        ready[which].add(position)
+                    else:
+                        real[which].append(translated)
+            found = host_select(*real, 0 if ready[0] or ready[1] else timeout)
+            results = []
+            for which, items in enumerate(lists):
+                hits = {_number(item) for item in found[which]}
+                results.append([item for position, item in enumerate(items)
+                                if position in ready[which] or _number(self.real(item)) in hits])  # fmt: skip
+            return results[0], results[1], results[2]
+
+        return select

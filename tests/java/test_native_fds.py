@@ -1,0 +1,221 @@
+"""Issue 8: an emulated fd is never the OS's fd of its file, for every provider, `host` included.
+
+GraalPy's fds are numbers in a table of its own: native code handed one fails (or reaches some other file of the
+JVM's), and never writes the file behind it.  Under the java backend the number holds a placeholder, the file's
+real fd is kept out of sight, and the standard streams stay the process's own.  What Python code does with the
+fd (read, write, mmap, flock, select, a child's stream) still reaches the file.  Programs run through the real
+command line, plain and interposed; the table itself is driven directly where a guess at every number is made.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import mmap
+import os
+from pathlib import Path
+
+import pytest
+
+from interpose.backends.emulated import fdtable
+from tests.emulated.emu import Emulated, activated
+from tests.java.test_checklist import hits, plain, run
+
+NATIVE_WRITES = """
+    import ctypes, os, sys
+    libc = ctypes.CDLL(None, use_errno=True)
+    stdout = sys.stdout.buffer
+    c_file_io = type(getattr(stdout, "raw", stdout))  # the C class: stdout was made before interpose was active
+    fd = os.open("data.txt", os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.write(fd, b"python\\n")
+    show("kernel", lambda: os.path.basename(os.readlink(f"/proc/self/fd/{fd}")))
+    show("libc.write", lambda: (libc.write(fd, b"native\\n", 7), ctypes.get_errno()))
+    show("C FileIO", lambda: c_file_io(fd, "w", closefd=False).write(b"c-level\\n"))
+    os.close(fd)
+    show("file", lambda: open("data.txt", "rb").read())
+    """
+
+
+@pytest.mark.parametrize("policy", ["enforce", "warn"])
+def test_native_code_never_writes_through_an_emulated_fd(tmp_path: Path, policy: str) -> None:
+    assert plain(tmp_path, NATIVE_WRITES) == [
+        "kernel data.txt", "libc.write (7, 0)", "C FileIO 8", "file b'python\\nnative\\nc-level\\n'"]  # fmt: skip
+    out, events = run(tmp_path, NATIVE_WRITES, policy)
+    # The kernel's fd is a placeholder on /dev/null: the C write fails with EBADF, the C FileIO is refused before
+    # it opens a raw file on it (under warn too: it cannot work); only Python's write reached the file.
+    assert out == [
+        "kernel null", "libc.write (-1, 9)",
+        "C FileIO OSError [Errno 9] emulated file descriptor 3 cannot be used by native code (open)",
+        "file b'python\\n'",
+    ]  # fmt: skip
+    assert hits(events) == [("fd.native_code", "open")]  # ctypes raises no audit event per call: nothing to name
+
+
+STDOUT = """
+    import ctypes, os
+    libc = ctypes.CDLL(None)
+    capture = os.open("capture.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    saved = os.dup(1)
+    os.dup2(capture, 1)
+    os.write(1, b"os.write\\n")
+    libc.write(1, b"libc.write\\n", 11)
+    os.dup2(saved, 1)
+    os.close(saved)
+    print(open("capture.txt").read().split())
+    """
+
+
+def test_the_standard_streams_stay_the_process_own_after_dup2(tmp_path: Path) -> None:
+    assert plain(tmp_path, STDOUT) == ["['os.write', 'libc.write']"]
+    # As on GraalPy: os.dup2 changes the emulated fd 1; native code writing to fd 1 reaches the real stdout.
+    out, events = run(tmp_path, STDOUT, "enforce")
+    assert out == ["libc.write", "['os.write']"]
+    assert [e for e in events if e["level"] == "INFO"] == []
+
+
+PYTHON_USES = """
+    import fcntl, mmap, os, select
+    fd = os.open("data.txt", os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.write(fd, b"mapped")
+    show("mmap", lambda: mmap.mmap(fd, 0, prot=mmap.PROT_READ)[:6])
+    show("flock", lambda: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB))
+    show("lockf", lambda: fcntl.lockf(fd, fcntl.LOCK_UN))
+    show("select file", lambda: select.select([fd], [fd], [], 0) == ([fd], [fd], []))
+    r, w = os.pipe()
+    r2 = os.dup(r)
+    show("select empty pipe", lambda: select.select([r2], [], [], 0))
+    os.write(w, b"x")
+    show("select pipe", lambda: select.select([r2, fd], [], [], 0) == ([r2, fd], [], []))
+    show("read", lambda: os.read(r2, 1))
+    """
+
+
+def test_python_code_reaches_the_file_behind_an_emulated_fd(tmp_path: Path) -> None:
+    expected = ["mmap b'mapped'", "flock None", "lockf None", "select file True", "select empty pipe ([], [], [])",
+                "select pipe True", "read b'x'"]  # fmt: skip
+    assert plain(tmp_path, PYTHON_USES) == expected
+    for policy in ("enforce", "warn"):
+        out, events = run(tmp_path, PYTHON_USES, policy)
+        assert (out, hits(events)) == (expected, [])  # GraalPy's select, mmap and flock work on its emulated fds
+
+
+PASS_FDS = """
+    import os, subprocess
+    with open("data.txt", "w") as f:
+        f.write("passed")
+    fd = os.open("data.txt", os.O_RDONLY)
+    child = subprocess.run(["sh", "-c", f"cat <&{fd}"], pass_fds=(fd,), capture_output=True)
+    print(child.stdout, child.returncode == 0)
+    print(os.fstat(fd).st_size, os.read(fd, 3))
+    """
+
+
+def test_pass_fds_hands_the_child_the_real_file_under_warn(tmp_path: Path) -> None:
+    assert plain(tmp_path, PASS_FDS) == ["b'passed' True", "6 b''"]  # the child read through the shared offset
+    out, events = run(tmp_path, PASS_FDS, "warn")
+    assert out == ["b'passed' True", "6 b''"]
+    assert hits(events) == [("subprocess.options_ignored", "_posixsubprocess.fork_exec")]
+    out, events = run(tmp_path, PASS_FDS, "enforce")  # GraalPy ignores pass_fds: the child has no such fd
+    assert out == ["b'' False", "6 b'pas'"]
+    assert hits(events) == [("subprocess.options_ignored", "_posixsubprocess.fork_exec")]
+
+
+def test_pass_fds_of_a_file_only_the_provider_has_is_refused_under_warn(tmp_path: Path) -> None:
+    log = tmp_path / "events.jsonl"
+    with activated("memory", "warn", log_level="FINE", log_file=str(log)) as shim_os:
+        import subprocess
+
+        fd = shim_os.open("/f", os.O_CREAT | os.O_RDWR)
+        with pytest.raises(OSError) as raised:
+            subprocess.run(["true"], pass_fds=(fd,))
+        assert raised.value.errno == errno.EBADF
+        shim_os.close(fd)
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    assert ("fd.native_code", "_posixsubprocess.fork_exec") in [(e["limitation"], e["function"]) for e in events]
+
+
+@pytest.mark.parametrize("fs", ["host", "memory"])
+def test_c_functions_taken_before_activation_are_refused_and_named(tmp_path: Path, fs: str) -> None:
+    log = tmp_path / "events.jsonl"
+    host_flock, host_mmap = fcntl.flock, mmap.mmap  # as C code, or an early `from fcntl import flock`, holds them
+    path = str(tmp_path / "data.txt") if fs == "host" else "/data.txt"
+    with activated(fs, log_level="INFO", log_file=str(log)) as shim_os:
+        fd = shim_os.open(path, os.O_CREAT | os.O_RDWR)
+        shim_os.write(fd, b"data")
+        with pytest.raises(OSError) as flocked:
+            host_flock(fd, fcntl.LOCK_EX)
+        with pytest.raises(OSError) as mapped:
+            host_mmap(fd, 0)
+        assert flocked.value.errno == mapped.value.errno == errno.EBADF
+        shim_os.close(fd)
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    assert sorted(e["function"] for e in events if e["limitation"] == "fd.native_code" and not e["final"]) == [
+        "fcntl.flock", "mmap.__new__"]  # fmt: skip
+
+
+def _open_fds() -> set[int]:
+    found = set()
+    for name in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            os.fstat(int(name))
+            found.add(int(name))
+    return found
+
+
+def test_the_hidden_fds_are_never_the_program_own(tmp_path: Path) -> None:
+    """Every real fd the table keeps behind an emulated one is EBADF to every fd function, and the file is intact."""
+    target = tmp_path / "data.txt"
+    target.write_bytes(b"host contents")
+    emulated = Emulated("host")
+    fd = emulated.call("open", str(target), os.O_RDONLY)
+    copy = emulated.call("dup", fd)
+    hidden = fdtable.hidden()
+    assert hidden and fd not in hidden and copy not in hidden
+    for number in hidden:
+        for name, args in (("write", (b"owned",)), ("read", (5,)), ("fstat", ()), ("ftruncate", (0,)),
+                           ("fchmod", (0o777,)), ("dup", ()), ("close", ())):  # fmt: skip
+            with pytest.raises(OSError) as raised:
+                emulated.call(name, number, *args)
+            assert raised.value.errno == errno.EBADF, (name, number)
+        with pytest.raises(OSError) as raised:
+            emulated.call("dup2", fd, number)  # never closed under the table
+        assert raised.value.errno == errno.EBUSY
+    assert emulated.call("read", copy, 4) == b"host"
+    assert target.read_bytes() == b"host contents" and target.stat().st_mode & 0o777 != 0o777
+    emulated.close()
+
+
+def test_open_dup_dup2_and_close_leave_no_real_fd_behind(tmp_path: Path) -> None:
+    (tmp_path / "a").write_bytes(b"a")
+    emulated = Emulated("host")
+    emulated.call("open", str(tmp_path / "a"), os.O_RDONLY)  # the placeholders' source exists from here on
+    emulated.close()
+    before = _open_fds()
+    emulated = Emulated("host")
+    first = emulated.call("open", str(tmp_path / "a"), os.O_RDONLY)
+    second = emulated.call("open", str(tmp_path / "b"), os.O_RDWR | os.O_CREAT)
+    copy = emulated.call("dup", first)
+    emulated.call("dup2", second, copy)
+    emulated.call("write", copy, b"through the dup2")
+    read_end, write_end = emulated.call("pipe")
+    emulated.call("dup2", read_end, second)  # the file stays open through `copy`
+    emulated.call("close", read_end)
+    emulated.call("write", write_end, b"x")
+    assert emulated.call("read", second, 1) == b"x"
+    for fd in (first, second, copy, write_end):
+        emulated.call("close", fd)
+    assert _open_fds() == before
+    assert (tmp_path / "b").read_bytes() == b"through the dup2"
+    emulated.close()
+
+
+def test_closing_the_emulated_stdout_leaves_the_real_one_open() -> None:
+    emulated = Emulated("host")
+    real = os.fstat(1)
+    emulated.call("close", 1)
+    with pytest.raises(OSError):
+        emulated.call("fstat", 1)
+    assert (os.fstat(1).st_dev, os.fstat(1).st_ino) == (real.st_dev, real.st_ino)
+    emulated.close()
