@@ -134,7 +134,7 @@ def _install(activation: Activation, backend: Backend) -> None:
 
     activation.session_begun = True
     compat.begin(compat.Session(backend.name, activation.settings.policy, activation.recorder))
-    activation.finder = ShimFinder(activation.modules, lazy, patches)
+    activation.finder = ShimFinder(activation.modules, lazy, patches, backend.missing_modules())
     activation.finder.install_specs(exclude=("posix",))
     sys.meta_path.insert(0, activation.finder)
     for name in (*SHIMMED, *shaped):
@@ -148,11 +148,32 @@ def _install(activation: Activation, backend: Backend) -> None:
     overrides = backend.module_overrides()  # computed before the swap: they may capture host objects
     skip = [*hosts.values(), *activation.modules.values()]  # posix_module is among the modules
     rebinding.swap_references(activation.mapping, skip, activation.swaps)
+    if activation.settings.policy == compat.ENFORCE:
+        _take_out_missing_modules(activation, activation.finder.missing)
     activation.sizes = rebinding.namespace_sizes()
     rebinding.override_globals(overrides, activation.swaps)
     _patch_stdlib(activation)
     activation.watching = True
     audit.watch(backend.audit_watches())
+
+
+def _take_out_missing_modules(activation: Activation, missing: dict[str, str]) -> None:
+    """Modules GraalPy lacks, imported already: out of `sys.modules`, and None where a module holds them.
+
+    None is what the stdlib's `try: import grp / except ImportError: grp = None` (tarfile, pathlib, shutil's
+    `getgrnam`) holds on GraalPy; the module and the functions taken from it are replaced alike.
+    """
+    gone: dict[int, tuple[object, object]] = {}
+    for name in missing:
+        module = sys.modules.get(name)
+        if module is None:
+            continue
+        activation.saved_modules[name] = module
+        del sys.modules[name]
+        gone[id(module)] = (module, None)
+        gone.update((id(value), (value, None)) for value in vars(module).values() if callable(value))
+    if gone:
+        rebinding.swap_references(gone, [], activation.swaps, cached=False)
 
 
 def _stdlib_patch(activation: Activation, patch: stdlib.Patch) -> Callable[[ModuleType], None]:

@@ -4,7 +4,10 @@ Activation puts the shims of modules already imported into `sys.modules`, which
 answers ordinary imports; this finder answers the rest: a shim whose host module
 was not imported yet (`_posixsubprocess`, built on first import so that
 start-up does not pay for it), and imports that go around `sys.modules`
-(`import_fresh_module`, `importlib.reload`).
+(`import_fresh_module`, `importlib.reload`).  It also stands for the modules
+GraalPy does not have (`grp`): their import is a hit, and under enforce it raises
+ModuleNotFoundError as on GraalPy (so does `importlib.util.find_spec` of them,
+which returns None there: a finder cannot stop the search any other way).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import sys
 
 # importlib.machinery's ModuleSpec, without importing importlib (a script's start-up does not load it).
 from _frozen_importlib import ModuleSpec
+
+from interpose import compat
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -29,14 +34,19 @@ class ShimFinder:
         modules: dict[str, ModuleType],
         lazy: dict[str, Callable[[], ModuleType]],
         patches: dict[str, Callable[[ModuleType], None]] | None = None,
+        missing: dict[str, str] | None = None,
     ) -> None:
         self.modules = modules
         self.lazy = lazy  # name -> builder of a shim whose host module is not imported yet
         self.patches = patches or {}  # name -> patch applied once the host module has run (GraalPy's stdlib changes)
+        self.missing = missing or {}  # name -> limitation: a module GraalPy does not have
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
+        limitation = self.missing.get(fullname)
+        if limitation is not None and compat.hit(limitation, f"import {fullname}", lookup=True):
+            raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
         if fullname in self.patches:
             return self._patched_spec(fullname, path, target)
         if fullname not in self.modules and fullname not in self.lazy:

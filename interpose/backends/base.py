@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from interpose.audit import Watch, missing_function
 from interpose.compat import ENFORCE
-from interpose.compat.catalog_surface import POSIX_FAMILIES
+from interpose.compat.catalog_surface import MISSING_MODULES, POSIX_FAMILIES
 from interpose.shims import surfaces
 
 TYPE_CHECKING = False
@@ -120,6 +120,10 @@ class Backend:
         if self.policy != ENFORCE or name not in surfaces.SURFACES:
             return {}
         return surfaces.absent(name, host_module)
+
+    def missing_modules(self) -> dict[str, str]:
+        """Modules GraalPy does not have, each with the limitation its import hits (raised under enforce)."""
+        return {module: id for module, (id, _hint) in MISSING_MODULES.items()}
 
     def module_overrides(self) -> dict[tuple[str, str], object]:
         """Globals of already-imported stdlib modules that must change while this backend is active."""

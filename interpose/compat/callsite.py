@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 CallSite = tuple[str, int, str]
 
 _OWN_PACKAGES = ("interpose",)
+# The os.py interpose runs again, and the import system when it asks interpose's finder: the frame that made the
+# access is then the one running the `import` statement.
+_OWN_FROZEN = ("<frozen os>", "<frozen importlib._bootstrap>", "<frozen importlib._bootstrap_external>")
 _INSTALLED = ("/site-packages/", "/dist-packages/")
 
 
@@ -42,10 +45,10 @@ _program_cache: dict[str, bool] = {}
 
 
 def is_own(filename: str) -> bool:
-    """Whether the file is interpose's (its shims and the os.py it runs again included)."""
+    """Whether the file is interpose's (its shims, the os.py it runs again and the import system included)."""
     own = _own_cache.get(filename)
     if own is None:
-        own = _own_cache[filename] = filename.startswith(_OWN) or filename in ("<frozen os>",)
+        own = _own_cache[filename] = filename.startswith(_OWN) or filename in _OWN_FROZEN
     return own
 
 

@@ -171,6 +171,26 @@ def _start_method(method: str) -> Limitation:
     return _raised(f"multiprocessing.{method}", f"'{method}' not supported on GraalPy", fact, _SPAWN_HINT)
 
 
+# Modules CPython has on Linux and GraalPy does not have at all (neither a builtin nor a file of its library):
+# module -> (limitation id, what to do instead).
+MISSING_MODULES: dict[str, tuple[str, str]] = {
+    "grp": (
+        "module.grp",
+        "get your own group with os.getgid()/os.getgroups() and treat group names as unknown: on GraalPy "
+        "tarfile leaves gname empty, pathlib's Path.group() is unsupported and shutil.chown(group=NAME) fails",
+    ),
+}
+
+
+def _missing_module(module: str, id: str, hint: str) -> Limitation:
+    fact = (
+        f"GraalPy has no {module} module: no builtin module (builtins/modules/*ModuleBuiltins.java), no C extension "
+        f"(com.oracle.graal.python.cext/modules) and no file in its library (lib-python/3, lib-graalpython); "
+        "its stdlib imports it in try/except ImportError (tarfile, pathlib, shutil)"
+    )
+    return _raised(id, f"No module named {module!r}", fact, hint)
+
+
 FAST_PATH = "stdlib.fast_path"
 # Stdlib modules that call a function GraalPy lacks only because a probe at import (or before the call) found it:
 # on GraalPy they take their portable path instead (shutil's read/write copy, subprocess's fork_exec, ...).
@@ -181,6 +201,7 @@ FAST_PATH_MODULES = frozenset(
 SURFACE_ENTRIES: tuple[Limitation, ...] = (
     *(_posix_entry(id, names, hint) for id, (names, hint) in POSIX_FAMILIES.items()),
     *(_module_entry(module, *family) for module, family in MODULE_FAMILIES.items()),
+    *(_missing_module(module, *entry) for module, entry in MISSING_MODULES.items()),
     Limitation(
         id=FAST_PATH,
         backends=BOTH,

@@ -33,7 +33,7 @@ _JAVA_UNSUPPORTED = "Feature not supported on 'java' POSIX backend"
 _RAISING = ("raised", "refused")
 #: What an entry raises when neither its message nor its kind says (GraalPy's own exceptions).
 _RAISES: dict[str, type[BaseException]] = {"subprocess.preexec_fn": RuntimeError}
-
+_NO_MODULE = "No module named "  # the message of a module GraalPy does not have: its import raises
 
 
 def exception_of(entry: Limitation) -> type[BaseException] | None:
@@ -47,6 +47,8 @@ def exception_of(entry: Limitation) -> type[BaseException] | None:
         return UnsupportedOperation
     if " not exist" in entry.message:  # a function GraalPy does not define: its lookup raises
         return AttributeError
+    if entry.message.startswith(_NO_MODULE):
+        return ModuleNotFoundError
     return Exception  # not known more precisely: only a handler that takes any Exception guards it
 
 
@@ -65,8 +67,6 @@ def _lookup_probe(frame: FrameType) -> tuple[bool, type[BaseException]]:
     if op == _IMPORT_FROM:
         return False, ImportError  # `from os import fork`: IMPORT_FROM turns the AttributeError into this
     return False, AttributeError
-
-
 
 
 _classes: dict[tuple[object, ...], str] = {}
@@ -95,7 +95,9 @@ def classify(entry: Limitation, lookup: bool, inner: FrameType | None, program: 
 def _classify(entry: Limitation, lookup: bool, inner: FrameType | None, program: FrameType | None) -> str:
     exception = exception_of(entry)
     if lookup and inner is not None:
-        probe, exception = _lookup_probe(inner)
+        probe, looked_up = _lookup_probe(inner)
+        if exception is not ModuleNotFoundError:  # an import of a module GraalPy lacks raises that, whatever the op
+            exception = looked_up
         if probe or bytecode.caught_here(inner, exception):
             return PROBE
     elif exception is AttributeError and inner is not None and bytecode.caught_here(inner, exception):
