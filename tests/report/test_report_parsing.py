@@ -78,6 +78,9 @@ def lines(draw: st.DrawFn) -> bytes:
         del line[key]
     if draw(st.booleans()):
         line["extra"] = draw(values)
+    for key, typical in (("source", ["static", "runtime", "scan"]), ("distribution", ["pexpect", ""])):
+        if draw(st.integers(0, 3)) == 0:  # a scanner's finding (docs/report.md): the reference path reads it
+            line[key] = draw(st.sampled_from(typical) | values)
     style = draw(st.sampled_from(["compact", "spaced", "ascii"]))
     text = dumps(line) if style == "compact" else json.dumps(line, ensure_ascii=style == "ascii")
     raw = text.encode("utf-8", "surrogatepass")
