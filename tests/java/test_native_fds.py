@@ -219,3 +219,39 @@ def test_closing_the_emulated_stdout_leaves_the_real_one_open() -> None:
         emulated.call("fstat", 1)
     assert (os.fstat(1).st_dev, os.fstat(1).st_ino) == (real.st_dev, real.st_ino)
     emulated.close()
+
+
+POLL = """
+    import os, select
+    fd = os.open("data.txt", os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+    r, w = os.pipe()
+    r2 = os.dup(r)
+    p = select.poll()
+    p.register(fd, select.POLLIN)
+    p.register(r2, select.POLLIN)
+    show("file only", lambda: p.poll(0) == [(fd, select.POLLIN)])
+    os.write(w, b"x")
+    show("both", lambda: sorted(p.poll(0)) == sorted([(fd, select.POLLIN), (r2, select.POLLIN)]))
+    p.unregister(fd)
+    show("pipe only", lambda: p.poll(0) == [(r2, select.POLLIN)])
+    """
+
+
+def test_poll_under_warn_waits_on_the_real_fds_and_answers_in_the_program_numbers(tmp_path: Path) -> None:
+    assert plain(tmp_path, POLL) == ["file only True", "both True", "pipe only True"]
+    out, events = run(tmp_path, POLL, "warn")  # GraalPy has no poll: under warn it is CPython's
+    assert (out, hits(events)) == (["file only True", "both True", "pipe only True"], [])
+
+
+def test_poll_of_a_file_only_the_provider_has_is_named(tmp_path: Path) -> None:
+    log = tmp_path / "events.jsonl"
+    with activated("memory", "warn", log_level="FINE", log_file=str(log)) as shim_os:
+        import select
+
+        fd = shim_os.open("/f", os.O_CREAT | os.O_RDWR)
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        assert poller.poll(0) == [(fd, select.POLLNVAL)]  # what the kernel says of the placeholder
+        shim_os.close(fd)
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    assert ("fd.native_code", "select.poll.register") in [(e["limitation"], e["function"]) for e in events]

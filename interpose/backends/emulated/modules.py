@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
     from interpose.backends.emulated.fdtable import FdTable
 
+    Wrapper = Callable[[Callable[..., object]], Callable[..., object]]
+
 # The modules this file shapes beyond the surfaces of both backends (select and fcntl are shaped there already).
 SHAPED = ("pwd", "socket", "mmap")
 _MESSAGES = {entry.id: entry.message for entry in JAVA_ENTRIES}
@@ -211,16 +213,19 @@ class ModuleShapes:
             self._made[name] = made
         contents.update(made[1])
         if name == "fcntl" and "fcntl" in contents:  # fcntl.fcntl exists under warn: on the real fd behind
-            contents["fcntl"] = self._on_real_fd(contents["fcntl"])  # type: ignore[arg-type]
+            fcntl = contents["fcntl"]
+            contents["fcntl"] = self._on_real_fd(fcntl, self.fds.first_argument, name)  # type: ignore[arg-type]
+        if name == "select" and "poll" in contents:  # so does select.poll
+            contents["poll"] = self._on_real_fd(contents["poll"], self.fds.poll, name)  # type: ignore[arg-type]
         if name == "socket" and self.policy == ENFORCE:
             contents.pop("AF_UNIX", None)
         return contents
 
-    def _on_real_fd(self, function: Callable[..., object]) -> object:
-        """`function` given the real fd behind an emulated one, made once per function."""
+    def _on_real_fd(self, function: Callable[..., object], wrap: Wrapper, module: str) -> object:
+        """`wrap(function)`: `function` over the real fds behind emulated ones, made once per function."""
         wrapped = self._wrapped.get(function)
         if wrapped is None:
-            wrapped = self._wrapped[function] = builtin_like(self.fds.first_argument(function), "fcntl")
+            wrapped = self._wrapped[function] = builtin_like(wrap(function), module)
         return wrapped
 
     def _make(self, name: str, host_module: ModuleType) -> dict[str, object]:

@@ -7,14 +7,19 @@ modules therefore hand the host's C functions the real fd behind an emulated one
 only the provider has has no real fd: mmap and the fcntl functions then meet its
 placeholder, and the audit hook names the call (`fd.native_code`, nativefd.py);
 select reports it ready, as GraalPy reports an fd it cannot select on (and Linux
-a regular file).
+a regular file).  `select.poll` exists under `warn` only (GraalPy has none): its
+objects register the real fd and report the program's number; one with no real
+file is named (`fd.native_code`) and the kernel reports it POLLNVAL.
 """
 
 from __future__ import annotations
 
+from interpose.compat import hit
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Any
 
     from interpose.backends.emulated.fdtable import FdTable
 
@@ -82,3 +87,46 @@ class Translator:
             return results[0], results[1], results[2]
 
         return select
+
+    def poll(self, host_poll: Callable[[], Any]) -> Callable[[], object]:
+        """`host_poll` (select.poll) whose objects wait on the real fds behind the program's."""
+
+        def poll() -> object:
+            return _Poll(host_poll(), self)
+
+        return poll
+
+
+class _Poll:
+    """A poll object over real fds that speaks the program's numbers (see `select.poll`)."""
+
+    __slots__ = ("_poll", "_fds", "_numbers")
+
+    def __init__(self, poll: Any, fds: Translator) -> None:
+        self._poll = poll
+        self._fds = fds
+        self._numbers: dict[int, int] = {}  # real fd -> the program's number
+
+    def _real(self, fd: object, function: str) -> object:
+        number = _number(fd)
+        real = self._fds.real(number if number is not None else fd)
+        if number is not None and number in self._fds.table._placeholders:
+            if real == number:
+                hit("fd.native_code", f"select.poll.{function}", {"fd": number})
+            self._numbers[real] = number  # type: ignore[index]
+        return real
+
+    def register(self, fd: object, eventmask: int = 7) -> None:  # POLLIN | POLLPRI | POLLOUT, poll's default
+        self._poll.register(self._real(fd, "register"), eventmask)
+
+    def modify(self, fd: object, eventmask: int) -> None:
+        self._poll.modify(self._real(fd, "modify"), eventmask)
+
+    def unregister(self, fd: object) -> None:
+        real = self._real(fd, "unregister")
+        self._poll.unregister(real)
+        self._numbers.pop(real, None)  # type: ignore[call-overload]
+
+    def poll(self, timeout: object = None) -> list[tuple[int, int]]:
+        return [(self._numbers.get(fd, fd), events) for fd, events in self._poll.poll(timeout)]
+
