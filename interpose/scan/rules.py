@@ -109,14 +109,7 @@ class FileScanner:
 
     def _candidate_lines(self, text: str) -> list[int]:
         """Numbers of the lines where a finding may start (see Prefilter)."""
-        found: list[int] = []
-        for pattern in self.words.patterns(text):
-            line, position = 1, 0
-            for match in pattern.finditer(text):
-                line += text.count("\n", position, match.start())
-                position = match.start()
-                found.append(line)
-        return sorted(set(found))
+        return self.words.lines(text)
 
     def _spans(self, node: ast.AST) -> bool:
         """Whether a node's lines hold a candidate line (nodes without lines always do)."""
@@ -410,21 +403,38 @@ class Prefilter:
     def __init__(self, rules: StaticRules) -> None:
         self.names = rules.names()
         self.attributes = re.compile(r"[.'\"]" + _trie(self.names) + r"\b")
-        self.keywords = re.compile(r"[\s(,]" + _trie(rules.keyword_names()) + r"\s*=(?!=)")
+        # Literal first (fast); a match inside a longer name (`my_user=`) is dropped in `lines`.
+        self.keywords = re.compile(_trie(rules.keyword_names()) + r"\s*=(?!=)")
         modules = "|".join(sorted(MODULES))
+        self.surface_modules = tuple(rules.surface_kept)
         self.surfaces = re.compile(r"(?:" + "|".join(rules.surface_kept) + r")(?:\.\w|\s*,\s*['\"])")
         self.imports = re.compile(r"from[ \t]+(?:" + modules + r")(?:\.\w+)*[ \t]+import[ \t]+(\([^)]*\)|[^\n;]*)")
 
-    def patterns(self, text: str) -> list[re.Pattern[str]]:
-        found = [self.attributes, self.keywords, self.surfaces]
+    def lines(self, text: str) -> list[int]:
+        """The numbers of the lines where a finding may start, in order."""
+        starts = [match.start() for match in self.attributes.finditer(text)]
+        starts += [
+            match.start()
+            for match in self.keywords.finditer(text)
+            if match.start() == 0 or not _NAME_PART.match(text, match.start() - 1)
+        ]
+        if any(module in text for module in self.surface_modules):  # str.find is much faster than the pattern
+            starts += [match.start() for match in self.surfaces.finditer(text)]
         imported: set[str] = set()
         for names in self.imports.findall(text):
             imported.update(alias or name for name, alias in _IMPORTED.findall(names) if name != "as")
         if imported:
-            found.append(re.compile(r"\b(?:" + _trie(imported) + r")\b"))
-        return found
+            starts += [match.start() for match in re.finditer(r"\b(?:" + _trie(imported) + r")\b", text)]
+        found: list[int] = []
+        line, position = 1, 0
+        for start in sorted(starts):
+            line += text.count("\n", position, start)
+            position = start
+            found.append(line)
+        return sorted(set(found))
 
 
+_NAME_PART = re.compile(r"[\w.]")
 _IMPORTED = re.compile(r"(\w+)(?:\s+as\s+(\w+))?")
 
 
