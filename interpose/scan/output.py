@@ -31,7 +31,7 @@ def run_id() -> str:
 
 
 def events(outcome: Outcome, backend: str, run: str) -> list[dict[str, Any]]:
-    """One event per finding, in the order of the fields of docs/events.md, `source` last."""
+    """One event per finding, in the order of the fields of docs/events.md, `distribution` and `source` last."""
     stamp = utc_timestamp()
     pid = os.getpid()
     made: list[dict[str, Any]] = []
@@ -51,9 +51,9 @@ def events(outcome: Outcome, backend: str, run: str) -> list[dict[str, Any]]:
                 "callsite": {"file": source.path, "line": line, "function": enclosing},
                 "pid": pid, "run": run, "thread": "MainThread", "count": 1, "final": False,
             }  # fmt: skip
+            event["detail"] = detail
             if source.distribution:
                 event["distribution"] = source.distribution
-            event["detail"] = detail
             event["source"] = "static"
             made.append(event)
     return made
