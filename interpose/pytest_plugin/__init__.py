@@ -35,6 +35,17 @@ def _filesystem(text: str) -> str:
     )
 
 
+def _log_level(text: str) -> str:
+    """--interpose-log-level: a Java level name, as `--log.python.compatibility.level` takes it."""
+    from interpose.events.levels import parse_level
+
+    try:
+        parse_level(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text.strip().upper()
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("interpose", "interpose: run as on GraalPy's POSIX backends")
     group.addoption(
@@ -51,7 +62,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )  # fmt: skip
     group.addoption(
         "--interpose-log", default=None, metavar="FILE",
-        help="append the events (JSON lines) to FILE; default: a temporary file named in the summary",
+        help="append the events (JSON lines) to FILE, its folder made if needed; default: a temporary file",
+    )  # fmt: skip
+    group.addoption(
+        "--interpose-log-level", type=_log_level, default=None, metavar="LEVEL",
+        help="log and list events at or above this Java level (default INFO; FINE shows what GraalPy silently "
+        "ignores or approximates, FINER also probes); for --interpose and the interpose_fs fixture",
     )  # fmt: skip
 
 
@@ -90,7 +106,9 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> Iterator[None]
     if backend is not None and not (options.help or options.version or hasattr(early_config, "workerinput")):
         from interpose.pytest_plugin.session import SessionInterposition
 
-        session = SessionInterposition.from_options(backend, options.interpose_policy, options.interpose_log)
+        session = SessionInterposition.from_options(
+            backend, options.interpose_policy, options.interpose_log, options.interpose_log_level
+        )
         early_config.pluginmanager.register(session, _SESSION)
         early_config.add_cleanup(session.stop)
         session.start()
@@ -110,6 +128,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         fixture.unprime_linecache(primed)
 
 
+def _fixture_level(config: pytest.Config) -> str | None:
+    level: str | None = config.getoption("interpose_log_level")
+    return level
+
+
 def _fixture_log(config: pytest.Config) -> str:
     """The events file of the fixture: the session's under --interpose, else one temporary file per run."""
     from interpose.pytest_plugin.session import SessionInterposition
@@ -121,7 +144,7 @@ def _fixture_log(config: pytest.Config) -> str:
     if log is None:
         from interpose.pytest_plugin.summary import FixtureLog
 
-        log = FixtureLog.create()
+        log = FixtureLog.create(_fixture_level(config))
         config.pluginmanager.register(log, _FIXTURE_LOG)
     return str(log.log_file)
 
@@ -135,4 +158,4 @@ def interpose_fs(request: pytest.FixtureRequest) -> Iterator[InterposeFS]:
     """
     from interpose.pytest_plugin.fixture import interposed_fs
 
-    yield from interposed_fs(request, _fixture_log(request.config))
+    yield from interposed_fs(request, _fixture_log(request.config), _fixture_level(request.config))

@@ -138,18 +138,26 @@ def read_test_events(log_file: str, test: str, since: str) -> list[dict[str, Any
     return list(latest.values())
 
 
-def interposed_fs(request: pytest.FixtureRequest, log_file: str) -> Iterator[InterposeFS]:
-    """Activate the java backend over a fresh MappedFileSystem for one test; put everything back after it."""
+def interposed_fs(request: pytest.FixtureRequest, log_file: str, level: str | None = None) -> Iterator[InterposeFS]:
+    """Activate the java backend over a fresh MappedFileSystem for one test; put everything back after it.
+
+    Its working directory is the real one's path, an empty directory in memory: a relative path then names
+    what it names on the host, so `add_real_directory("tests/fixtures")` and `open("tests/fixtures/x")` agree.
+    """
     global active_test
     suspended = _suspend_session()
     provider = MappedFileSystem()
     if "tmp_path" in request.fixturenames:  # made on the host by pytest first, then mirrored, empty, in memory
         provider.make_dirs(str(request.getfixturevalue("tmp_path")))
-    policy, level = ("enforce", "INFO") if suspended is None else (suspended.policy, suspended.log_level)
+    cwd = os.getcwd()
+    provider.make_dirs(cwd)
+    policy, session_level = ("enforce", "INFO") if suspended is None else (suspended.policy, suspended.log_level)
+    level = level or session_level
     test = request.node.nodeid
     since = utc_now()
     try:
         backend = session_backend(request.config, policy, provider)
+        backend.process.cwd = cwd
         activation.activate(Settings("java", policy, level, log_file, provider), backend)
     except BaseException:
         _resume(suspended)

@@ -24,26 +24,35 @@ from interpose import activation
 from interpose.events import TEST_VARIABLE
 from interpose.host import os
 from interpose.pytest_plugin.fixture import utc_now
+from interpose.pytest_plugin.summary import FailedTests
 from interpose.settings import Settings
 
 
-class SessionInterposition:
+class SessionInterposition(FailedTests):
     """Registered as a plugin when --interpose is given; owns the activation and the events file."""
 
     def __init__(self, settings: Settings, temporary: bool) -> None:
+        super().__init__()
         self.settings = settings
         self.temporary = temporary
         self.since = ""
         self._saved_environ: dict[str, str | None] = {}
 
     @classmethod
-    def from_options(cls, backend: str, policy: str | None, log_file: str | None) -> SessionInterposition:
+    def from_options(
+        cls, backend: str, policy: str | None, log_file: str | None, level: str | None = None
+    ) -> SessionInterposition:
         temporary = not log_file
         if not log_file:
             fd, log_file = tempfile.mkstemp(prefix="interpose-", suffix=".jsonl")
             os.close(fd)
         path = os.path.join(os.getcwd(), log_file)
-        return cls(Settings(backend=backend, policy=policy or "enforce", log_file=path), temporary)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)  # `--interpose-log=compat-logs/events.jsonl`
+        except OSError as error:
+            raise pytest.UsageError(f"--interpose-log: cannot make the folder of {path}: {error}") from None
+        settings = Settings(backend=backend, policy=policy or "enforce", log_level=level or "INFO", log_file=path)
+        return cls(settings, temporary)
 
     @property
     def log_file(self) -> str:
@@ -116,4 +125,5 @@ class SessionInterposition:
             session.recorder.flush_totals()
         s = self.settings
         where = "a temporary file" if self.temporary else "--interpose-log"
-        write_summary(terminalreporter, self.log_file, self.since, f"{s.backend} backend, policy {s.policy}", where)
+        what = f"{s.backend} backend, policy {s.policy}" + (f", level {s.log_level}" if s.log_level != "INFO" else "")
+        write_summary(terminalreporter, self.log_file, self.since, what, where, self.failed, s.log_level)
