@@ -61,7 +61,9 @@ def test_fine_explains_whole_second_times_under_the_fixture(pytester: pytest.Pyt
     )
     result = pytester.runpytest_subprocess("--interpose-log-level=FINE")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*::test_precise_mtime (failed)", "  fs.utime_seconds (FINE) x*: Ignored: sub-second*"])
+    result.stdout.fnmatch_lines(
+        ["*::test_precise_mtime (failed)", "  fs.utime_seconds (FINE) x*: Ignored: sub-second*"]
+    )
 
 
 @pytest.mark.parametrize(
