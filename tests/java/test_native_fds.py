@@ -9,7 +9,6 @@ command line, plain and interposed; the table itself is driven directly where a 
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import fcntl
 import json
@@ -21,6 +20,7 @@ import pytest
 
 from interpose.backends.emulated import fdtable
 from tests.emulated.emu import Emulated, activated
+from tests.emulated.test_private_fds import open_fds
 from tests.java.test_checklist import hits, plain, run
 
 NATIVE_WRITES = """
@@ -155,15 +155,6 @@ def test_c_functions_taken_before_activation_are_refused_and_named(tmp_path: Pat
         "fcntl.flock", "mmap.__new__"]  # fmt: skip
 
 
-def _open_fds() -> set[int]:
-    found = set()
-    for name in os.listdir("/proc/self/fd"):
-        with contextlib.suppress(OSError):
-            os.fstat(int(name))
-            found.add(int(name))
-    return found
-
-
 def test_the_hidden_fds_are_never_the_program_own(tmp_path: Path) -> None:
     """Every real fd the table keeps behind an emulated one is EBADF to every fd function, and the file is intact."""
     target = tmp_path / "data.txt"
@@ -192,7 +183,7 @@ def test_open_dup_dup2_and_close_leave_no_real_fd_behind(tmp_path: Path) -> None
     emulated = Emulated("host")
     emulated.call("open", str(tmp_path / "a"), os.O_RDONLY)  # the placeholders' source exists from here on
     emulated.close()
-    before = _open_fds()
+    before = open_fds()
     emulated = Emulated("host")
     first = emulated.call("open", str(tmp_path / "a"), os.O_RDONLY)
     second = emulated.call("open", str(tmp_path / "b"), os.O_RDWR | os.O_CREAT)
@@ -206,7 +197,7 @@ def test_open_dup_dup2_and_close_leave_no_real_fd_behind(tmp_path: Path) -> None
     assert emulated.call("read", second, 1) == b"x"
     for fd in (first, second, copy, write_end):
         emulated.call("close", fd)
-    assert _open_fds() == before
+    assert open_fds() == before
     assert (tmp_path / "b").read_bytes() == b"through the dup2"
     emulated.close()
 
