@@ -13,7 +13,8 @@ and sees a little more:
   test of the platform: an `if`, conditional expression or `and`/`or` whose test
   calls `hasattr`/`getattr` or reads `sys.platform`, `sys.implementation`,
   `os.name`, `platform.system()` or `platform.python_implementation()` (either
-  branch: the author thought about where the code runs);
+  branch: the author thought about where the code runs), or in a function whose decorator makes
+  such a test (`@unittest.skipUnless(hasattr(os, "fork"), ...)`);
 - *unguarded*: anything else, and every use GraalPy silently ignores (nothing is
   raised that a handler could take).
 """

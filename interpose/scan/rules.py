@@ -117,6 +117,9 @@ class FileScanner:
         if start is None:
             return True
         end = getattr(node, "end_lineno", None) or start
+        decorators = getattr(node, "decorator_list", None)
+        if decorators:  # a decorated definition's lines start at its `def`, its decorators' above
+            start = min(start, decorators[0].lineno)
         index = bisect_left(self.lines, start)
         return index < len(self.lines) and self.lines[index] <= end
 
@@ -164,7 +167,9 @@ class FileScanner:
         name = node.name if isinstance(node, _FUNCTIONS) else "<lambda>"
         body: list[ast.stmt] = node.body if isinstance(node, _FUNCTIONS) else [ast.Expr(node.body)]
         scope = context.scope.parent if context.class_scope and context.scope.parent else context.scope
-        inner = _Context(Scope(bindings(body, node.args), scope), [], context.platform, name, _qualname(context, name))
+        decorators = getattr(node, "decorator_list", ())
+        platform = context.platform or any(guards.is_platform_test(decorator) for decorator in decorators)
+        inner = _Context(Scope(bindings(body, node.args), scope), [], platform, name, _qualname(context, name))
         self._body(body, inner)
 
     def _class(self, node: ast.ClassDef, context: _Context) -> None:
@@ -391,13 +396,17 @@ def _trie(words: Iterable[str]) -> str:
 class Prefilter:
     """Finds the lines where a finding may start, without parsing.
 
-    A name of interest right after `.` or a quote (`os.fork`, `hasattr(os, "fork")`),
-    a keyword of interest before `=`, any name after `select.`, `fcntl.` or `resource.`
-    (or `select, "...` in a hasattr)
-    (whose missing names depend on the platform), and, in a file that imports names
-    from a module looked at (`from os import fork as f`), those names and their
-    aliases anywhere.
-    Each pattern starts with a literal or a character class, which `re` scans for fast.
+    - a name of interest after `.`, when the name before the dot may be a module looked at
+      (`os.fork`, `_os.fork` after `import os as _os`; not `self.fork`, `event.wait`);
+    - a name of interest in quotes after `,`, `(` or `=` (`hasattr(os, "fork")`, `get_context("fork")`);
+    - a keyword of interest before `=` (`preexec_fn=`);
+    - any name after `select.`, `fcntl.` or `resource.`, or in quotes after `select, ` (their missing
+      names depend on the platform);
+    - in a file that imports names from a module looked at (`from os import fork as f`), those names
+      and their aliases anywhere.
+
+    Each pattern starts with a literal or a character class, which `re` scans for fast; the checks of
+    what precedes a match are made in Python on the few matches.
     """
 
     def __init__(self, rules: StaticRules) -> None:
@@ -409,10 +418,22 @@ class Prefilter:
         self.surface_modules = tuple(rules.surface_kept)
         self.surfaces = re.compile(r"(?:" + "|".join(rules.surface_kept) + r")(?:\.\w|\s*,\s*['\"])")
         self.imports = re.compile(r"from[ \t]+(?:" + modules + r")(?:\.\w+)*[ \t]+import[ \t]+(\([^)]*\)|[^\n;]*)")
+        self.module_imports = re.compile(r"import[ \t]+([^\n;#]*)")
+        #: names that may stand for a module looked at: theirs, and the parts of dotted ones (concurrent.futures)
+        self.receivers = set(MODULES)
+        for table in (rules.absent, rules.calls, rules.uses, rules.keywords):
+            for name in table:
+                self.receivers.update(name.split(".")[:-1])
 
     def lines(self, text: str) -> list[int]:
         """The numbers of the lines where a finding may start, in order."""
-        starts = [match.start() for match in self.attributes.finditer(text)]
+        imported: set[str] = set()
+        for names in self.imports.findall(text):
+            imported.update(alias or name for name, alias in _IMPORTED.findall(names) if name != "as")
+        receivers = self.receivers | imported | self._aliases(text)
+        starts = [
+            match.start() for match in self.attributes.finditer(text) if _plausible(text, match.start(), receivers)
+        ]
         starts += [
             match.start()
             for match in self.keywords.finditer(text)
@@ -420,9 +441,6 @@ class Prefilter:
         ]
         if any(module in text for module in self.surface_modules):  # str.find is much faster than the pattern
             starts += [match.start() for match in self.surfaces.finditer(text)]
-        imported: set[str] = set()
-        for names in self.imports.findall(text):
-            imported.update(alias or name for name, alias in _IMPORTED.findall(names) if name != "as")
         if imported:
             starts += [match.start() for match in re.finditer(r"\b(?:" + _trie(imported) + r")\b", text)]
         found: list[int] = []
@@ -433,7 +451,29 @@ class Prefilter:
             found.append(line)
         return sorted(set(found))
 
+    def _aliases(self, text: str) -> set[str]:
+        """`Y` of every `import X as Y` whose X is (in) a module looked at."""
+        found: set[str] = set()
+        if " as " not in text:
+            return found
+        for names in self.module_imports.findall(text):
+            for name, alias in _IMPORTED_MODULE.findall(names):
+                if alias and name.partition(".")[0] in MODULES:
+                    found.add(alias)
+        return found
 
+
+def _plausible(text: str, start: int, receivers: set[str]) -> bool:
+    """Whether the name matched at `start` (after its `.` or quote) may be part of a finding."""
+    if text[start] != ".":
+        return _QUOTED_ARGUMENT.search(text, max(0, start - 16), start) is not None
+    before = _RECEIVER.search(text, max(0, start - 48), start)
+    return before is None or before.group(1) in receivers  # None: an expression (a call, a subscript) before it
+
+
+_RECEIVER = re.compile(r"(\w+)\s*\Z")
+_QUOTED_ARGUMENT = re.compile(r"[,(=]\s*\Z")
+_IMPORTED_MODULE = re.compile(r"([\w.]+)(?:\s+as\s+(\w+))?")
 _NAME_PART = re.compile(r"[\w.]")
 _IMPORTED = re.compile(r"(\w+)(?:\s+as\s+(\w+))?")
 

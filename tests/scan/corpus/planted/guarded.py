@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import unittest
 
 try:
     from os import forkpty  # expect: process.forkpty probe
@@ -62,3 +63,16 @@ def outer() -> None:
         inner()
     except AttributeError:
         pass
+
+
+class Tests(unittest.TestCase):
+    @unittest.skipUnless(hasattr(os, "fork"), "needs fork")  # expect: process.fork probe
+    def test_fork(self) -> None:
+        os.fork()  # expect: process.fork guarded
+
+    @unittest.skipIf(sys.platform == "win32", "posix only")
+    def test_wait(self) -> None:
+        os.wait()  # expect: posix.wait guarded
+
+    def test_unguarded(self) -> None:
+        os.wait()  # expect: posix.wait unguarded
