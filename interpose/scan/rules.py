@@ -416,8 +416,9 @@ class Prefilter:
         self.keywords = re.compile(_trie(rules.keyword_names()) + r"\s*=(?!=)")
         modules = "|".join(sorted(MODULES))
         self.surface_modules = tuple(rules.surface_kept)
-        self.surfaces = re.compile(r"(?:" + "|".join(rules.surface_kept) + r")(?:\.\w|\s*,\s*['\"])")
-        self.imports = re.compile(r"from[ \t]+(?:" + modules + r")(?:\.\w+)*[ \t]+import[ \t]+(\([^)]*\)|[^\n;]*)")
+        self.surface_kept = {module: kept for module, (_id, kept) in rules.surface_kept.items()}
+        self.surfaces = re.compile(r"(" + "|".join(rules.surface_kept) + r")(?:\.|\s*,\s*['\"])(\w+)")
+        self.imports = re.compile(r"from[ \t]+((?:" + modules + r")(?:\.\w+)*)[ \t]+import[ \t]+(\([^)]*\)|[^\n;]*)")
         self.module_imports = re.compile(r"import[ \t]+([^\n;#]*)")
         #: names that may stand for a module looked at: theirs, and the parts of dotted ones (concurrent.futures)
         self.receivers = set(MODULES)
@@ -427,20 +428,25 @@ class Prefilter:
 
     def lines(self, text: str) -> list[int]:
         """The numbers of the lines where a finding may start, in order."""
-        imported: set[str] = set()
-        for names in self.imports.findall(text):
-            imported.update(alias or name for name, alias in _IMPORTED.findall(names) if name != "as")
-        receivers = self.receivers | imported | self._aliases(text)
-        starts = [
+        imported: set[str] = set()  # names of interest imported from a module looked at, as the file calls them
+        receivers = self.receivers | self._aliases(text)
+        starts: list[int] = []
+        for statement in self.imports.finditer(text):
+            kept = self.surface_kept.get(statement[1])
+            for name, alias in _IMPORTED.findall(statement[2]):
+                if name != "as":
+                    receivers.add(alias or name)  # a submodule, perhaps (from concurrent import futures)
+                    if name in self.names:
+                        imported.add(alias or name)
+                    elif kept is not None and name not in kept:
+                        starts.append(statement.start())  # `from fcntl import I_PUSH`: lacking on GraalPy
+        starts += [
             match.start() for match in self.attributes.finditer(text) if _plausible(text, match.start(), receivers)
         ]
-        starts += [
-            match.start()
-            for match in self.keywords.finditer(text)
-            if match.start() == 0 or not _NAME_PART.match(text, match.start() - 1)
-        ]
+        starts += [match.start() for match in self.keywords.finditer(text) if _keyword_argument(text, match)]
         if any(module in text for module in self.surface_modules):  # str.find is much faster than the pattern
-            starts += [match.start() for match in self.surfaces.finditer(text)]
+            surfaces = self.surface_kept
+            starts += [match.start() for match in self.surfaces.finditer(text) if match[2] not in surfaces[match[1]]]
         if imported:
             starts += [match.start() for match in re.finditer(r"\b(?:" + _trie(imported) + r")\b", text)]
         found: list[int] = []
@@ -471,6 +477,18 @@ def _plausible(text: str, start: int, receivers: set[str]) -> bool:
     return before is None or before.group(1) in receivers  # None: an expression (a call, a subscript) before it
 
 
+def _keyword_argument(text: str, match: re.Match[str]) -> bool:
+    """Whether a `name=` match may be a keyword argument: not inside a longer name, and either written
+    `name=value` (as keyword arguments are) or right after `(` or `,` (`group = x` is an assignment)."""
+    start = match.start()
+    if start and _NAME_PART.match(text, start - 1):
+        return False
+    if not match[0][-2:-1].isspace():
+        return True
+    return _ARGUMENT_START.search(text, max(0, start - 16), start) is not None
+
+
+_ARGUMENT_START = re.compile(r"[(,]\s*\Z")
 _RECEIVER = re.compile(r"(\w+)\s*\Z")
 _QUOTED_ARGUMENT = re.compile(r"[,(=]\s*\Z")
 _IMPORTED_MODULE = re.compile(r"([\w.]+)(?:\s+as\s+(\w+))?")

@@ -11,6 +11,7 @@ import signal
 import subprocess
 
 from fcntl import fcntl, F_GETFL  # expect: fcntl.fcntl unguarded; fcntl.fcntl unguarded
+from select import kqueue  # expect: select.poll unguarded
 
 
 def start_worker() -> int:
@@ -45,6 +46,11 @@ def children() -> None:
         umask=0o077,
     )
     subprocess.check_output(["true"], umask=0)  # expect: subprocess.umask_ignored unguarded
+    subprocess.call(  # expect: subprocess.umask_ignored unguarded
+        ["true"],  # the command
+        umask=0o22,
+    )
+    subprocess.call(["true"], umask = 0o22)  # expect: subprocess.umask_ignored unguarded
 
 
 def pools() -> None:
