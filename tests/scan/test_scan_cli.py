@@ -38,7 +38,7 @@ def test_jsonl_lines_are_schema_2_events_with_source_static(scan: Any) -> None:
     fork = next(event for event in events if event["callsite"]["line"] == 18)
     assert fork["callsite"] == {
         "file": str(CORPUS / "planted" / "unguarded.py"),
-        "line": 17,
+        "line": 18,
         "function": "start_worker",
     }
     assert fork["function"] == "os.fork" and fork["level"] == "INFO" and fork["detail"] == {"column": 10}
