@@ -154,7 +154,11 @@ def _install(activation: Activation, backend: Backend) -> None:
     rebinding.override_globals(overrides, activation.swaps)
     _patch_stdlib(activation)
     activation.watching = True
-    audit.watch(backend.audit_watches())
+    watches = backend.audit_watches()
+    if activation.settings.sandboxed:
+        fs = activation.settings.fs
+        watches.update(audit.child_process_watches(fs.strip() if isinstance(fs, str) else None))
+    audit.watch(watches)
 
 
 def _take_out_missing_modules(activation: Activation, missing: dict[str, str]) -> None:

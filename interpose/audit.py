@@ -14,10 +14,11 @@ from __future__ import annotations
 import sys
 
 from interpose.compat import hit
+from interpose.host import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
 
 class BypassRefused(RuntimeError):
@@ -114,6 +115,82 @@ def sandbox_watches() -> dict[str, Watch]:
         "socket.bind": unix,
         "socket.connect": unix,
     }
+
+
+def child_process_watches(fs: str | None) -> dict[str, Watch]:
+    """Child processes under a sandboxing provider: each runs on the host, around the provider, unless it is this
+    environment's Python started interposed over the same provider (`fs`, the spec that INTERPOSE_FS carries to
+    it; None when the provider is an object, which no child can rebuild).
+
+    Refused under enforce with a PermissionError naming the program, logged under warn.
+    """
+    watches = {}
+    for event, layout in _CHILD_EVENTS.items():
+
+        def escapes(args: tuple[object, ...], layout: tuple[int, int, int] = layout) -> bool:
+            return not _interposed_python(*_child(args, layout), fs)
+
+        watches[event] = Watch("sandbox.child_process", escapes, _child_refusal, refused_under_warn=False)
+    watches["os.system"] = Watch("sandbox.child_process", refusal=_child_refusal, refused_under_warn=False)
+    return watches
+
+
+# event -> where its arguments hold: the program, the argument list, the environment
+_CHILD_EVENTS = {
+    "subprocess.Popen": (0, 1, 3),
+    "os.exec": (0, 1, 2),
+    "os.posix_spawn": (0, 1, 2),
+    "os.spawn": (1, 2, 3),
+}
+
+
+def _child(args: tuple[object, ...], layout: tuple[int, int, int]) -> tuple[str, list[str], Mapping[str, object]]:
+    """(program, argument list, environment) of a child-process audit event; the program from argv when None."""
+    program, argv, env = (args[index] if index < len(args) else None for index in layout)
+    arguments = [_text(arg) for arg in argv] if isinstance(argv, (list, tuple)) else [_text(argv)]
+    if program is None:
+        program = arguments[0] if arguments else ""
+    environ = env if env is not None and hasattr(env, "get") else os.environ
+    return _text(program), arguments, environ  # type: ignore[return-value]
+
+
+def _child_refusal(event: str, args: tuple[object, ...]) -> BaseException:
+    if event == "os.system":
+        program = _text(args[0] if args else "")
+    else:
+        program = _child(args, _CHILD_EVENTS.get(event, (0, 1, 2)))[0]
+    return SandboxRefused(
+        1, f"{event} would run {program!r} on the host, around the filesystem provider (refused by interpose: "
+        "only this environment's Python, interposed over the same provider, may be started)",
+    )  # fmt: skip
+
+
+def _interposed_python(program: str, arguments: list[str], environ: Mapping[str, object], fs: str | None) -> bool:
+    """Whether the child is this environment's Python, which its `.pth` line interposes over `fs` again."""
+    if fs is None or _text(environ.get("INTERPOSE_BACKEND", "")) != "java":
+        return False
+    if _text(environ.get("INTERPOSE_FS", "")) != fs:
+        return False
+    first = arguments[1] if len(arguments) > 1 else ""
+    if first.startswith("-") and not first.startswith("--") and "S" in first:
+        return False  # -S: no site module, no .pth line: not interposed
+    path = program if os.sep in program else _on_path(program, _text(environ.get("PATH", os.defpath)))
+    here = os.path.dirname(os.path.abspath(sys.executable))
+    return bool(path) and os.path.dirname(os.path.abspath(path)) == here and os.path.basename(path).startswith("python")
+
+
+def _on_path(name: str, search: str) -> str:
+    for directory in search.split(os.pathsep):
+        candidate = os.path.join(directory or ".", name)
+        if os.access(candidate, os.X_OK) and not os.path.isdir(candidate):
+            return candidate
+    return ""
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "surrogateescape")
+    return value if isinstance(value, str) else str(value)
 
 
 def missing_function(limitation: str) -> Watch:

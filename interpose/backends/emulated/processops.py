@@ -11,6 +11,7 @@ ids are not available; `exec*` and `system` run from the emulated cwd.
 from __future__ import annotations
 
 import errno
+import sys
 
 # The C module, loaded with the interpreter: `signal` would import enum into the program.
 from _signal import SIGKILL, SIGTERM  # type: ignore[import-not-found]
@@ -100,6 +101,7 @@ def build(process: EmulatedProcess, spawn_and_wait: Callable[[list[str]], int]) 
 
     def system(command: object) -> int:
         """`$SHELL -c command` (GraalPy's choice) from the emulated cwd; the wait status, as CPython returns."""
+        sys.audit("os.system", command)  # as posix.system raises it: hooks (the sandbox's too) see the command
         shell = os.environ.get("SHELL") or "/bin/sh"
         text = os.fsdecode(command) if isinstance(command, bytes) else command
         return spawn_and_wait([shell, "-c", text])  # type: ignore[list-item]
