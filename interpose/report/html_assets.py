@@ -15,8 +15,10 @@ table{border-collapse:collapse;width:100%;margin:4px 0 12px}
 th,td{border-bottom:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f6f8fa;cursor:pointer;user-select:none}th[aria-sort=ascending]::after{content:" \\25B2"}
 th[aria-sort=descending]::after{content:" \\25BC"}td.num{text-align:right;font-variant-numeric:tabular-nums}
-td.code{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
-td.what{font-size:12px;max-width:40em}td.what code{display:block;background:#f6f8fa;padding:2px 4px;margin:2px 0}
+td.code{font-family:ui-monospace,monospace;font-size:12px;overflow-wrap:anywhere;min-width:12em}
+td.time{font-size:12px}td.what{font-size:12px;min-width:18em;max-width:32em}
+details.group .in-fold{display:none}
+td.what code{display:block;background:#f6f8fa;padding:2px 4px;margin:2px 0;overflow-wrap:anywhere}
 .lv-SEVERE{color:#cf222e;font-weight:600}.lv-WARNING{color:#9a6700}.lv-INFO{color:#0969da}
 details.group{border:1px solid #d0d7de;border-radius:6px;margin:8px 0;padding:4px 8px}
 details.group>summary{cursor:pointer;padding:4px 0}summary .hint{color:#57606a}

@@ -86,11 +86,16 @@ def _what(row: ViewRow, hints: dict[str, str]) -> str:
     return "".join(parts)
 
 
+def _folded(header: str) -> str:
+    """The class of a column a fold's line already gives (its limitation): hidden inside folds."""
+    return ' class="in-fold"' if header == "limitation" else ""
+
+
 def _table_head(headers: tuple[str, ...]) -> str:
     cells = ['<th data-column="0" data-type="number" title="the report\'s order">#</th>']
     for index, header in enumerate((*headers, "message, source line, what to do instead"), start=1):
         kind = "number" if header in _NUMERIC or header == "level" else "text"
-        cells.append(f'<th data-column="{index}" data-type="{kind}">{escape(header)}</th>')
+        cells.append(f'<th data-column="{index}" data-type="{kind}"{_folded(header)}>{escape(header)}</th>')
     return f"<thead><tr>{''.join(cells)}</tr></thead>"
 
 
@@ -100,6 +105,7 @@ def _row(position: int, row: ViewRow, texts: tuple[str, ...], headers: tuple[str
     for index, text in enumerate(texts):
         header = headers[index]
         kind = "num" if header in _NUMERIC else "code" if index < len(report.group_by) else ""
+        kind = "time" if header.endswith(" seen") else "in-fold code" if header == "limitation" else kind
         sort = ""
         if index == level_column:
             kind += f" lv-{text}"

@@ -80,20 +80,25 @@ def _same_line(file: str, line: str) -> tuple[str, str]:
 
 
 def merged_labels(sites: Iterable[Site]) -> dict[tuple[str, str, str], str | None]:
-    """(file, line, function) -> the label of its line: a finding and a runtime event on one line share one.
+    """(file, line, function) -> its label; a finding takes the label of a runtime event on its line.
 
-    The scanner may name a file relatively where the program's frames name it absolutely, and a function by
-    another name: the line is what matters.  The runtime label is kept when there is one (the smallest, so
-    that the result does not depend on the order sites were read in).
+    The scanner may name a file relatively where the program's frames name it absolutely: the line is what
+    matters.  A runtime call site keeps its own label (two frames on one line, a function and its
+    comprehension, stay apart as they always did); a finding joins the runtime call site with its function
+    name, else the first of them, and findings on a line no run reached keep their own labels.
     """
-    by_place: dict[tuple[str, str], list[tuple[int, str, tuple[str, str, str]]]] = {}
+    runtime: dict[tuple[str, str], dict[str, str | None]] = {}
+    static: list[tuple[str, str, str]] = []
+    labels: dict[tuple[str, str, str], str | None] = {}
     for site in sites:
         where = (site.file, site.line, site.function)
-        label = callsite_label(*where) or ""
-        by_place.setdefault(_same_line(site.file, site.line), []).append((site.source != "runtime", label, where))
-    labels: dict[tuple[str, str, str], str | None] = {}
-    for variants in by_place.values():
-        chosen = min(variants)[1] or None
-        for _static, _label, where in variants:
-            labels[where] = chosen
+        labels[where] = callsite_label(*where)
+        if site.source == "runtime":
+            runtime.setdefault(_same_line(site.file, site.line), {})[site.function] = labels[where]
+        else:
+            static.append(where)
+    for where in static:
+        variants = runtime.get(_same_line(where[0], where[1]))
+        if variants:
+            labels[where] = variants.get(where[2], variants[min(variants)])
     return labels

@@ -152,3 +152,19 @@ def test_finding_without_process_fields_and_bad_source(tmp_path: Path) -> None:
 def test_every_finding_counts_once(tmp_path: Path) -> None:
     path = write_lines(tmp_path / "s.jsonl", FINDINGS)
     assert sum(row["events"] for row in rows(str(path))) == len(FINDINGS)
+
+
+def test_runtime_call_sites_on_one_line_stay_apart(tmp_path: Path) -> None:
+    """A function and its comprehension on one line are two runtime call sites, as before findings existed;
+    a finding on that line joins the one with its function's name."""
+    outer = event(schema=2, use="unguarded", site=("/app/m.py", 3, "main"))
+    inner = event(schema=2, use="unguarded", site=("/app/m.py", 3, "<listcomp>"), count=1)
+    static = finding("process.fork", ("/app/m.py", 3, "<listcomp>"))
+    lone = finding("process.fork", ("/app/other.py", 9, "f"))
+    path = write_lines(tmp_path / "l.jsonl", [outer, inner, static, lone])
+    found = {row["callsite"]: row["source"] for row in rows(str(path))}
+    assert found == {
+        "/app/m.py:3 in main": "runtime",
+        "/app/m.py:3 in <listcomp>": "both",
+        "/app/other.py:9 in f": "static",
+    }
