@@ -36,6 +36,7 @@ SCRIPT = """
   "use strict";
   var rows = Array.prototype.slice.call(document.querySelectorAll("tr.row"));
   var groups = document.getElementById("groups");
+  if (!groups) return;  // no rows: no controls
   var state = {level: 0, source: "", distribution: "*", limitation: ""};
   function matches(row) {
     var d = row.dataset;
