@@ -40,9 +40,9 @@ def fingerprint() -> str:
     """What the findings of a file depend on besides its content: the scanner's rules and the interpreter."""
     digest = hashlib.blake2b(digest_size=8)
     digest.update(f"{interpose.__version__} {sys.version_info[:2]}".encode())
-    sources = [catalog.__file__, guards.__file__, resolve.__file__, rules.__file__]
-    here = Path(catalog.__file__).parent
-    sources += sorted(str(path) for path in here.glob("catalog*.py"))
+    compat = Path(catalog.__file__).parent
+    sources = [guards.__file__, resolve.__file__, rules.__file__, str(compat / "guards.py")]
+    sources += sorted(str(path) for path in compat.glob("catalog*.py"))
     for source in sources:
         digest.update(Path(source).read_bytes())
     return digest.hexdigest()
