@@ -101,6 +101,27 @@ def test_python_code_reaches_the_file_behind_an_emulated_fd(tmp_path: Path) -> N
         assert (out, hits(events)) == (expected, [])  # GraalPy's select, mmap and flock work on its emulated fds
 
 
+FOUND = """
+    import os, socket
+    a, b = socket.socketpair()
+    c = socket.fromfd(a.fileno(), a.family, a.type)  # os.dup, then C code given the copy
+    c.sendall(b"through a dup")
+    show("socket", lambda: b.recv(100))
+    r, w = os.pipe()
+    os.dup2(w, 9)
+    os.close(w)
+    os.write(9, b"moved")
+    show("pipe", lambda: (os.read(r, 100), os.path.basename(os.readlink("/proc/self/fd/9"))[:5]))
+    """
+
+
+def test_the_program_own_kernel_objects_keep_real_numbers_and_their_dups_too(tmp_path: Path) -> None:
+    expected = ["socket b'through a dup'", "pipe (b'moved', 'pipe:')"]
+    assert plain(tmp_path, FOUND) == expected
+    out, events = run(tmp_path, FOUND, "enforce")
+    assert (out, [e for e in events if e["level"] == "INFO"]) == (expected, [])
+
+
 PASS_FDS = """
     import os, subprocess
     with open("data.txt", "w") as f:

@@ -24,7 +24,8 @@ socket, a pipe, an eventfd, epoll or pidfd: C code's, never a provider's) or a
 file that was already open when the emulated process started (pytest's capture
 files, fds inherited from the parent), never a directory, never one its provider
 declares (``FileSystem.host_fds()``) and never one the table hides.  Those keep
-their real numbers (C code holds them); a dup of one is a placeholder again.
+their real numbers (C code holds them), and so do their dups (`socket.fromfd`
+hands a dup to C code).
 Anything else is EBADF, as on GraalPy, whose table knows only its own fds.
 """
 
@@ -306,9 +307,25 @@ class FdTable:
     def dup(self, fd: int, inheritable: bool = False) -> int:
         with self._lock:
             description = self.get(fd)
-            new = self._placeholder()
-            self._bind(new, description)
+            if self._is_found(description):  # the program's own kernel object: its dup is a real one too
+                new = os.dup(description.fd)
+                self._bind(new, self._found_copy(description, new))
+            else:
+                new = self._placeholder()
+                self._bind(new, description)
         return new
+
+    @staticmethod
+    def _is_found(description: OpenFile) -> bool:
+        """A real fd the program holds under its own number (found open, a pipe end), not one the table hides."""
+        return description.identity is not None and description.fd not in _hidden
+
+    @staticmethod
+    def _found_copy(description: OpenFile, fd: int) -> OpenFile:
+        """The description of `fd`, a real dup of a found fd (the kernel shares offset and flags between them)."""
+        from interpose.fs.host import HostFileHandle
+
+        return OpenFile(HostFileHandle(fd, ""), description.path, description.flags, fd, True, description.identity)
 
     def dup2(self, fd: int, fd2: int, inheritable: bool = False) -> int:
         with self._lock:
@@ -319,13 +336,19 @@ class FdTable:
             replaced = self._files.pop(fd2, None)
             if replaced is None:
                 self._check_free(fd2)
-            if fd2 not in self._placeholders and fd2 not in self._streams:
+            real_copy = self._is_found(description) and fd2 not in self._streams
+            if real_copy or (fd2 not in self._placeholders and fd2 not in self._streams):
                 if replaced is not None and replaced.fd == fd2 and replaced.refs > 1:
                     self._move_out(replaced)  # other fds still use the file this number held
-                os.dup2(source(), fd2, inheritable=False)  # atomically closes whatever real fd was there
+                # atomically closes whatever real fd was there: the found fd's file, or a placeholder
+                os.dup2(description.fd if real_copy else source(), fd2, inheritable=False)
                 if replaced is not None and replaced.fd == fd2:
                     replaced.fd, replaced.real = -2, False  # closed already: its release closes nothing more
-                self._placeholders.add(fd2)
+                if real_copy:
+                    self._placeholders.discard(fd2)
+                    description = self._found_copy(description, fd2)
+                else:
+                    self._placeholders.add(fd2)
             if replaced is not None:
                 self._release(replaced)
             self._inherited.pop(fd2, None)
