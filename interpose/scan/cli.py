@@ -63,7 +63,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stdout.flush()
     if args.format in ("jsonl", "html") or args.output:
         events = sum(len(findings) for _, findings in outcome.findings)
-        print(f"scan: {events} findings in {outcome.files} files, {len(outcome.problems)} skipped", file=stderr)
+        found, files = output.counted(events, "finding"), output.counted(outcome.files, "file")
+        print(f"scan: {found} in {files}, {len(outcome.problems)} skipped", file=stderr)
     return 0
 
 

@@ -67,13 +67,17 @@ def skipped(outcome: Outcome) -> dict[str, int]:
     return dict(sorted(Counter(problem.kind for problem in outcome.problems).items()))
 
 
+def counted(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def summary(outcome: Outcome, made: list[dict[str, Any]], backend: str) -> str:
     """One line: findings by use, files, lines, what the cache had, what was skipped."""
     uses = Counter(event["use"] for event in made)
     by_use = ", ".join(f"{uses[use]} {use}" for use in USES if uses[use])
     text = (
-        f"{len(made)} findings for GraalPy's {backend} backend ({by_use or 'none'}) in {outcome.files} files, "
-        f"{outcome.lines} lines ({outcome.cached} files from the cache)"
+        f"{counted(len(made), 'finding')} for GraalPy's {backend} backend ({by_use or 'none'}) in "
+        f"{counted(outcome.files, 'file')}, {counted(outcome.lines, 'line')} ({outcome.cached} from the cache)"
     )
     counts = skipped(outcome)
     if counts:

@@ -134,7 +134,7 @@ def test_text_format_is_one_line_per_finding_with_its_hint(scan: Any) -> None:
         lines[0] == f"{path}:10:8: INFO process.fork [unguarded] os.fork: os.fork does not exist on GraalPy (daemonlib)"
     )
     assert lines[1].startswith("    hint: start processes with subprocess")
-    assert lines[-1].startswith("2 findings for GraalPy's native backend (2 unguarded) in 1 files, 17 lines")
+    assert lines[-1] == "2 findings for GraalPy's native backend (2 unguarded) in 1 file, 17 lines (0 from the cache)"
 
 
 @pytest.mark.parametrize(("fmt", "marker"), [("markdown", "|"), ("html", "<html")])
