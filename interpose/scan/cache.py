@@ -20,7 +20,6 @@ from pathlib import Path
 
 import interpose
 from interpose.compat import catalog
-from interpose.scan import guards, resolve, rules
 
 #: More entries than this and only those of the last scan are kept.
 MAX_ENTRIES = 400_000
@@ -41,10 +40,9 @@ def fingerprint() -> str:
     digest = hashlib.blake2b(digest_size=8)
     digest.update(f"{interpose.__version__} {sys.version_info[:2]}".encode())
     compat = Path(catalog.__file__).parent
-    sources = [guards.__file__, resolve.__file__, rules.__file__, str(compat / "guards.py")]
-    sources += sorted(str(path) for path in compat.glob("catalog*.py"))
+    sources = [*sorted(Path(__file__).parent.glob("*.py")), compat / "guards.py", *sorted(compat.glob("catalog*.py"))]
     for source in sources:
-        digest.update(Path(source).read_bytes())
+        digest.update(source.read_bytes())
     return digest.hexdigest()
 
 

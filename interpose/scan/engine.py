@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from interpose.compat.catalog_static import StaticRules
 from interpose.scan.cache import Cache, Entry, content_hash
-from interpose.scan.rules import Finding, Prefilter, ScanError, scan_source
+from interpose.scan.prefilter import Prefilter
+from interpose.scan.rules import Finding, ScanError, scan_source
 from interpose.scan.walk import Problem, Source
 
 #: Below this many bytes to scan, the pool's start-up costs more than it saves.

@@ -1,35 +1,23 @@
 """One source file to findings: the syntax tree walked for the shapes the catalog knows.
 
-Only the parts of the tree that can hold a finding are walked: a regular
-expression first finds the lines that mention a name of interest (a function
-GraalPy lacks, a keyword such as `preexec_fn`, an alias of one), and a node
-whose lines hold none of them is skipped whole.  Parsing is CPython's (`ast`, in
-C); the walk in Python is what costs, and most of a file is never visited.
+Only the parts of the tree that can hold a finding are walked: the pre-filter
+(prefilter.py) gives the lines that may, and a node whose lines hold none of
+them is skipped whole; a file without any is not parsed at all.
 """
 
 from __future__ import annotations
 
 import ast
 import io
-import re
 import tokenize
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
-from interpose.compat.catalog_static import (
-    FALSE,
-    GIVEN,
-    MODULES,
-    NOT_EMPTY,
-    NOT_F_OK,
-    NOT_MINUS_ONE,
-    REDIRECT,
-    TRUE,
-    StaticRules,
-)
+from interpose.compat.catalog_static import StaticRules
 from interpose.compat.guards import PROBE
-from interpose.scan import guards
+from interpose.scan import arguments, guards
+from interpose.scan.prefilter import Prefilter
 from interpose.scan.resolve import Scope, bindings, dotted, imported, qualified
 
 #: (line, column, limitation, function as spelled, use, enclosing function's name, its qualname, keyword or "")
@@ -37,9 +25,6 @@ Finding = tuple[int, int, str, str, str, str, str, str]
 _MODULE = "<module>"
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _START_METHOD_CALLS = ("get_context", "set_start_method")
-_NO_VALUE = (None, -1)
-_KILL_OK = (0, 9, 15)  # SIGKILL, SIGTERM, and 0 (is the process there?)
-_WNOHANG = 1
 
 
 class ScanError(Exception):
@@ -249,10 +234,10 @@ class FileScanner:
             if name in rules.calls:
                 self._add(node, rules.calls[name], name, "", context)
             for keyword, limitation, check in rules.keywords.get(name, ()):
-                value = _keyword(node, keyword)
-                if value is not None and _is_hit(check, value, node, context.scope):
+                value = arguments.keyword_value(node, keyword)
+                if value is not None and arguments.is_hit(check, value, node, context.scope):
                     self._add(node, limitation, name, "", context, keyword)
-            special = _SPECIAL.get(name.partition(".")[2] if name.startswith(("os.", "posix.")) else name)
+            special = arguments.VALUE_CHECKS.get(name.partition(".")[2] if name.startswith(("os.", "posix.")) else name)
             if special is not None and rules.backend == "java":
                 for limitation in special(node, context.scope):
                     self._add(node, limitation, name, "", context)
@@ -277,7 +262,7 @@ class FileScanner:
         return True
 
     def _start_method(self, node: ast.Call, spelled: str, context: _Context) -> None:
-        value = node.args[0] if node.args else _keyword(node, "method")
+        value = node.args[0] if node.args else arguments.keyword_value(node, "method")
         if isinstance(value, ast.Constant) and value.value in self.rules.start_methods:
             self._add(node, self.rules.start_methods[value.value], spelled, "", context)
 
@@ -287,213 +272,6 @@ def _qualname(context: _Context, name: str) -> str:
     if context.qualname == _MODULE:
         return name
     return context.qualname + ("." if context.class_scope else ".<locals>.") + name
-
-
-def _keyword(node: ast.Call, name: str) -> ast.expr | None:
-    for keyword in node.keywords:
-        if keyword.arg == name:
-            return keyword.value
-    return None
-
-
-def _constant(node: ast.expr) -> object:
-    """A literal's value (negative numbers included), or the `_NOT_CONSTANT` marker."""
-    if isinstance(node, ast.Constant):
-        return node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
-        value = node.operand.value
-        return -value if isinstance(value, (int, float)) and not isinstance(value, bool) else _NOT_CONSTANT
-    return _NOT_CONSTANT
-
-
-_NOT_CONSTANT = object()
-
-
-def _is_hit(check: str, value: ast.expr, call: ast.Call, scope: Scope) -> bool:
-    """Whether a keyword's value is one GraalPy drops or refuses (unknown values count, except where noted)."""
-    literal = _constant(value)
-    if check == GIVEN:
-        return literal is not None
-    if check == TRUE:
-        return literal not in (False, None, 0)
-    if check == FALSE:
-        return literal is False or literal == 0
-    if check == NOT_MINUS_ONE:
-        return literal not in _NO_VALUE
-    if check == NOT_EMPTY:
-        if isinstance(value, ast.Dict):
-            return bool(value.keys)
-        return literal is not None and not (isinstance(value, (ast.Tuple, ast.List, ast.Set)) and not value.elts)
-    if check == NOT_F_OK:
-        mode = call.args[1] if len(call.args) > 1 else _keyword(call, "mode")
-        f_ok = mode is not None and (_constant(mode) == 0 or (qualified(mode, scope) or "").endswith(".F_OK"))
-        return literal is False and not f_ok
-    if check == REDIRECT:
-        name = qualified(value, scope)
-        if name is not None:
-            return name == "subprocess.DEVNULL"
-        return isinstance(literal, int) and literal >= 0 or isinstance(value, ast.Call)
-    return False
-
-
-def _kill(node: ast.Call, scope: Scope) -> list[str]:
-    """os.kill with a signal the java backend does not send (it sends only SIGKILL, SIGTERM and 0)."""
-    if len(node.args) < 2:
-        return []
-    literal = _constant(node.args[1])
-    name = qualified(node.args[1], scope) or ""
-    signal = name.rpartition(".")[2]
-    if name.startswith("signal.SIG") and signal not in ("SIGKILL", "SIGTERM"):
-        return ["process.kill"]
-    return ["process.kill"] if isinstance(literal, int) and literal not in _KILL_OK else []
-
-
-def _waitpid(node: ast.Call, scope: Scope) -> list[str]:
-    """os.waitpid with options other than 0 or WNOHANG, or of a process group (pid < -1)."""
-    found = []
-    if node.args and isinstance(pid := _constant(node.args[0]), int) and pid < -1:
-        found.append("process.waitpid_group")
-    if len(node.args) > 1:
-        options, name = _constant(node.args[1]), qualified(node.args[1], scope)
-        if (isinstance(options, int) and options not in (0, _WNOHANG)) or (
-            name is not None and name.rpartition(".")[2] != "WNOHANG"
-        ):
-            found.append("process.waitpid_options")
-    return found
-
-
-def _select(node: ast.Call, scope: Scope) -> list[str]:
-    """select.select with a third list that is not an empty literal (the java backend never fills it)."""
-    if len(node.args) < 3:
-        return []
-    third = node.args[2]
-    empty = isinstance(third, (ast.List, ast.Tuple)) and not third.elts
-    return [] if empty else ["select.exceptional_conditions"]
-
-
-_SPECIAL = {"kill": _kill, "waitpid": _waitpid, "select.select": _select}
-
-
-def _trie(words: Iterable[str]) -> str:
-    """A regular expression for `words` that branches one character at a time (much faster than `a|b|c`)."""
-    root: dict[str, Any] = {}
-    for word in words:
-        node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(root)
-
-
-class Prefilter:
-    """Finds the lines where a finding may start, without parsing.
-
-    - a name of interest after `.`, when the name before the dot may be a module looked at
-      (`os.fork`, `_os.fork` after `import os as _os`; not `self.fork`, `event.wait`);
-    - a name of interest in quotes after `,`, `(` or `=` (`hasattr(os, "fork")`, `get_context("fork")`);
-    - a keyword of interest before `=` (`preexec_fn=`);
-    - any name after `select.`, `fcntl.` or `resource.`, or in quotes after `select, ` (their missing
-      names depend on the platform);
-    - in a file that imports names from a module looked at (`from os import fork as f`), those names
-      and their aliases anywhere.
-
-    Each pattern starts with a literal or a character class, which `re` scans for fast; the checks of
-    what precedes a match are made in Python on the few matches.
-    """
-
-    def __init__(self, rules: StaticRules) -> None:
-        self.names = rules.names()
-        self.attributes = re.compile(r"[.'\"]" + _trie(self.names) + r"\b")
-        # Literal first (fast); a match inside a longer name (`my_user=`) is dropped in `lines`.
-        self.keywords = re.compile(_trie(rules.keyword_names()) + r"\s*=(?!=)")
-        modules = "|".join(sorted(MODULES))
-        self.surface_modules = tuple(rules.surface_kept)
-        self.surface_kept = {module: kept for module, (_id, kept) in rules.surface_kept.items()}
-        self.surfaces = re.compile(r"(" + "|".join(rules.surface_kept) + r")(?:\.|\s*,\s*['\"])(\w+)")
-        self.imports = re.compile(r"from[ \t]+((?:" + modules + r")(?:\.\w+)*)[ \t]+import[ \t]+(\([^)]*\)|[^\n;]*)")
-        self.module_imports = re.compile(r"import[ \t]+([^\n;#]*)")
-        #: names that may stand for a module looked at: theirs, and the parts of dotted ones (concurrent.futures)
-        self.receivers = set(MODULES)
-        for table in (rules.absent, rules.calls, rules.uses, rules.keywords):
-            for name in table:
-                self.receivers.update(name.split(".")[:-1])
-
-    def lines(self, text: str) -> list[int]:
-        """The numbers of the lines where a finding may start, in order."""
-        imported: set[str] = set()  # names of interest imported from a module looked at, as the file calls them
-        receivers = self.receivers | self._aliases(text)
-        starts: list[int] = []
-        for statement in self.imports.finditer(text):
-            kept = self.surface_kept.get(statement[1])
-            for name, alias in _IMPORTED.findall(statement[2]):
-                if name != "as":
-                    receivers.add(alias or name)  # a submodule, perhaps (from concurrent import futures)
-                    if name in self.names:
-                        imported.add(alias or name)
-                    elif kept is not None and name not in kept:
-                        starts.append(statement.start())  # `from fcntl import I_PUSH`: lacking on GraalPy
-        starts += [
-            match.start() for match in self.attributes.finditer(text) if _plausible(text, match.start(), receivers)
-        ]
-        starts += [match.start() for match in self.keywords.finditer(text) if _keyword_argument(text, match)]
-        if any(module in text for module in self.surface_modules):  # str.find is much faster than the pattern
-            surfaces = self.surface_kept
-            starts += [match.start() for match in self.surfaces.finditer(text) if match[2] not in surfaces[match[1]]]
-        if imported:
-            starts += [match.start() for match in re.finditer(r"\b(?:" + _trie(imported) + r")\b", text)]
-        found: list[int] = []
-        line, position = 1, 0
-        for start in sorted(starts):
-            line += text.count("\n", position, start)
-            position = start
-            found.append(line)
-        return sorted(set(found))
-
-    def _aliases(self, text: str) -> set[str]:
-        """`Y` of every `import X as Y` whose X is (in) a module looked at."""
-        found: set[str] = set()
-        if " as " not in text:
-            return found
-        for names in self.module_imports.findall(text):
-            for name, alias in _IMPORTED_MODULE.findall(names):
-                if alias and name.partition(".")[0] in MODULES:
-                    found.add(alias)
-        return found
-
-
-def _plausible(text: str, start: int, receivers: set[str]) -> bool:
-    """Whether the name matched at `start` (after its `.` or quote) may be part of a finding."""
-    if text[start] != ".":
-        return _QUOTED_ARGUMENT.search(text, max(0, start - 16), start) is not None
-    before = _RECEIVER.search(text, max(0, start - 48), start)
-    return before is None or before.group(1) in receivers  # None: an expression (a call, a subscript) before it
-
-
-def _keyword_argument(text: str, match: re.Match[str]) -> bool:
-    """Whether a `name=` match may be a keyword argument: not inside a longer name, and either written
-    `name=value` (as keyword arguments are) or right after `(` or `,` (`group = x` is an assignment)."""
-    start = match.start()
-    if start and _NAME_PART.match(text, start - 1):
-        return False
-    if not match[0][-2:-1].isspace():
-        return True
-    return _ARGUMENT_START.search(text, max(0, start - 16), start) is not None
-
-
-_ARGUMENT_START = re.compile(r"[(,]\s*\Z")
-_RECEIVER = re.compile(r"(\w+)\s*\Z")
-_QUOTED_ARGUMENT = re.compile(r"[,(=]\s*\Z")
-_IMPORTED_MODULE = re.compile(r"([\w.]+)(?:\s+as\s+(\w+))?")
-_NAME_PART = re.compile(r"[\w.]")
-_IMPORTED = re.compile(r"(\w+)(?:\s+as\s+(\w+))?")
 
 
 _HANDLERS: dict[type[ast.AST], Callable[[FileScanner, Any, _Context], None]] = {
