@@ -11,6 +11,7 @@ atomically; two scans writing at once lose at most the other's new entries.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -81,6 +82,7 @@ class Cache:
         entries = self.entries
         if len(entries) > MAX_ENTRIES:
             entries = {key: entries[key] for key in self.used}
+        temporary = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".scan-", suffix=".json")
@@ -88,5 +90,8 @@ class Cache:
                 json.dump(entries, file, separators=(",", ":"))
             os.replace(temporary, self.path)
         except OSError as error:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
             return str(error)
         return None
