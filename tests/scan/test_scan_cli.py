@@ -186,3 +186,15 @@ def test_the_subcommand_is_reachable_from_python_m_interpose(tmp_path: Path) -> 
         capture_output=True, text=True, cwd=tmp_path, timeout=60,
     )  # fmt: skip
     assert child.returncode == 0 and child.stdout.startswith("app.py:2:1: INFO process.fork [unguarded]")
+
+
+def test_a_cache_that_cannot_be_written_is_said_once_and_the_scan_goes_on(
+    scan: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    result = scan(str(CORPUS / "site"), "--format", "json")
+    assert result.status == 0 and len(result.document["findings"]) == 2
+    assert result.stderr.count("scan: cannot write the cache: ") == 1
+    assert list(tmp_path.iterdir()) == [blocker]
