@@ -39,6 +39,14 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_SEED_KEY] = f"{seed} (fresh; run again with --hypothesis-seed={seed})"
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Byte-compile interpose as an install does: with PYTHONDONTWRITEBYTECODE set, an editable tree would stay
+    uncompiled, and every interposed child process would compile each of interpose's modules again."""
+    import compileall
+
+    compileall.compile_dir(str(Path(__file__).resolve().parent.parent / "interpose"), quiet=1)
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"hypothesis seed: {config.stash[_SEED_KEY]}"
 

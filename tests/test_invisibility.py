@@ -180,3 +180,21 @@ def test_pytest_does_not_notice_interpose_under_filterwarnings_error(project: Pa
     assert result.returncode == 0, result.stdout + result.stderr
     assert " 1 passed" in result.stdout and "Warning" not in result.stdout + result.stderr
     assert own_test_events(log) == [None]
+
+
+# What `-c` code finds of the interpreter: its annotations evaluated (no future feature of interpose's leaks into
+# it), its file name, and no class of the `ast` module (which `compile()` of a string creates, and `python -c` never).
+DASH_C = """
+import gc, sys
+def f(x: int): pass
+print(f.__annotations__, sys._getframe().f_code.co_filename, sys.argv[1:])
+print(any(isinstance(o, type) and o.__module__ == "ast" for o in gc.get_objects()))
+"""
+
+
+@pytest.mark.parametrize("backend", ["native", "java"])
+def test_dash_c_code_is_run_as_python_runs_it(backend: str) -> None:
+    plain = run_python("-c", DASH_C, "arg")
+    interposed = run_interposed(f"--posix-backend={backend}", "-c", DASH_C, "arg")
+    assert interposed.returncode == 0, interposed.stderr
+    assert interposed.stdout == plain.stdout == "{'x': <class 'int'>} <string> ['arg']\nFalse\n"
