@@ -8,7 +8,9 @@ alone: whatever follows the last `site-packages`, `dist-packages`, `src` or
 from __future__ import annotations
 
 import functools
+import os
 import re
+from collections.abc import Callable
 
 _ROOTS = re.compile(r"(site-packages|dist-packages|src|python[0-9]+\.[0-9]+)")
 _SUFFIXES = (".py", ".pyc", ".pyw", ".pyi")
@@ -50,7 +52,8 @@ _INSTALLED = re.compile(r"(site-packages|dist-packages)")
 def distribution_name(file: str) -> str | None:
     """The distribution a file installed under site-packages or dist-packages belongs to; None for the program's.
 
-    Named by its top-level package, or by the distribution that installs it when that is known here.
+    Named by the distribution that installs its top-level package when that folder is here to look in (a
+    `*.dist-info` of the same normalised name, else one whose `top_level.txt` names it), else by the package.
     """
     parts = [part for part in file.replace("\\", "/").split("/") if part]
     roots = [index for index, part in enumerate(parts[:-1]) if _INSTALLED.fullmatch(part)]
@@ -61,16 +64,35 @@ def distribution_name(file: str) -> str | None:
         if top.endswith(suffix):
             top = top[: -len(suffix)]
             break
-    known = _installed_packages().get(top)
-    return known[0] if known else top
+    folder = ("/" if file.startswith("/") else "") + "/".join(parts[: roots[-1] + 1])
+    names, tops = _installed(folder)
+    return names.get(_normalised(top)) or tops().get(top) or top
 
 
-@functools.lru_cache(maxsize=1)
-def _installed_packages() -> dict[str, list[str]]:
-    """Top-level package -> distributions of the environment running the report (asked once, if ever)."""
-    from importlib import metadata
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
 
+
+@functools.lru_cache(maxsize=64)
+def _installed(folder: str) -> tuple[dict[str, str], Callable[[], dict[str, str]]]:
+    """The distributions of one site-packages folder, by normalised name (one listing), and a function giving
+    top-level package -> distribution from their top_level.txt files (read once, only if asked)."""
     try:
-        return dict(metadata.packages_distributions())
-    except Exception:  # a broken distribution's metadata must not stop a report
-        return {}
+        infos = [entry for entry in os.listdir(folder) if entry.endswith(".dist-info")]
+    except OSError:
+        infos = []
+    names = {_normalised(info[: -len(".dist-info")].split("-")[0]): info.split("-")[0] for info in infos}
+
+    @functools.lru_cache(maxsize=1)
+    def tops() -> dict[str, str]:
+        found: dict[str, str] = {}
+        for info in infos:
+            try:
+                with open(os.path.join(folder, info, "top_level.txt"), encoding="utf-8") as listing:
+                    for package in listing.read().split():
+                        found.setdefault(package, info.split("-")[0])
+            except (OSError, ValueError):
+                continue
+        return found
+
+    return names, tops
