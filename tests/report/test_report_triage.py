@@ -168,3 +168,17 @@ def test_runtime_call_sites_on_one_line_stay_apart(tmp_path: Path) -> None:
         "/app/m.py:3 in <listcomp>": "both",
         "/app/other.py:9 in f": "static",
     }
+
+
+def test_distribution_of_a_runtime_call_site(tmp_path: Path) -> None:
+    from interpose.report.naming import distribution_name
+
+    site = tmp_path / "lib" / "python3.11" / "site-packages"
+    (site / "Foo_Bar-1.0.dist-info").mkdir(parents=True)
+    (site / "PyYAML-6.0.dist-info").mkdir()
+    (site / "PyYAML-6.0.dist-info" / "top_level.txt").write_text("_yaml\nyaml\n")
+    assert distribution_name(f"{site}/foo_bar/core.py") == "Foo_Bar"  # a dist-info of the same normalised name
+    assert distribution_name(f"{site}/yaml/loader.py") == "PyYAML"  # named by its top_level.txt
+    assert distribution_name(f"{site}/single.py") == "single"  # unknown here: the folder's (module's) name
+    assert distribution_name("/elsewhere/dist-packages/pexpect/pty_spawn.py") == "pexpect"
+    assert distribution_name(f"{tmp_path}/app/main.py") is None
