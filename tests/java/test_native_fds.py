@@ -218,9 +218,10 @@ def test_open_dup_dup2_and_close_leave_no_real_fd_behind(tmp_path: Path) -> None
     assert emulated.call("read", second, 1) == b"x"
     for fd in (first, second, copy, write_end):
         emulated.call("close", fd)
-    assert open_fds() == before
+    assert open_fds() - before <= fdtable.hidden()  # the numbers of closed files, reserved for the next ones
     assert (tmp_path / "b").read_bytes() == b"through the dup2"
     emulated.close()
+    assert open_fds() == before
 
 
 def test_closing_the_emulated_stdout_leaves_the_real_one_open() -> None:

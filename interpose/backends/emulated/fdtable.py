@@ -35,6 +35,7 @@ import _thread
 import errno
 import stat as st
 
+from interpose.fs.host import HostFileHandle
 from interpose.host import os
 
 #: What /proc/self/fd shows for kernel objects that no provider opens: C code's sockets, pipes, eventfds, epolls.
@@ -48,44 +49,67 @@ if TYPE_CHECKING:
     from interpose.fs.base import FileHandle
 
 #: Real fds the tables keep from every program, across all backends of the process: the files behind emulated
-#: fds (moved high) and the placeholders' source.  No table takes one in, whatever number a program guesses.
+#: fds (moved high), the reserve and the placeholders' source.  No table takes one in, whatever number is guessed.
 _hidden: set[int] = set()
 _hidden_lock = _thread.allocate_lock()
 _source: list[int] = []  # the O_PATH fd of /dev/null that placeholders are dups of, made once per process
+#: High numbers held by placeholders, ready for the next file to move onto (one dup2, no search): a closed file's
+#: number comes back here.  Emptied when a table closes (deactivation).
+_reserve: list[int] = []
+_limits: list[int] = []  # where hidden fds start (half the soft fd limit, at most 512: below FD_SETSIZE), the limit
 
 
 def hidden() -> frozenset[int]:
     return frozenset(_hidden)
 
 
-_limits: list[int] = []  # where hidden fds start (half the soft fd limit, at most 512: below FD_SETSIZE), the limit
-
-
 def _hide(fd: int) -> int:
-    """A close-on-exec copy of `fd` on a free number at or above the floor, remembered as hidden."""
+    """A close-on-exec copy of `fd` on a reserved high number (or a free one), remembered as hidden."""
     with _hidden_lock:
-        if not _limits:
-            limit = os.sysconf("SC_OPEN_MAX")
-            _limits.extend((max(3, min(512, limit // 2)), limit))
-        number, limit = _limits
-        while number < limit:
-            if number not in _hidden:
-                try:
-                    os.fstat(number)
-                except OSError:
-                    break
-            number += 1
+        number = _reserve.pop() if _reserve else _free_high()
+        if number < 0:
+            number = os.dup(fd)  # no free high number: the lowest free one, never handed out all the same
         else:
-            number = os.dup(fd)  # no free high number: the lowest free one, still never handed out
-            _hidden.add(number)
-            return number
-        os.dup2(fd, number, inheritable=False)
+            os.dup2(fd, number, inheritable=False)  # atomically replaces a reserved number's placeholder
         _hidden.add(number)
     return number
 
 
-def _unhide(fd: int) -> None:
-    _hidden.discard(fd)
+def _free_high() -> int:
+    """The lowest free number at or above the floor; -1 when there is none."""
+    if not _limits:
+        limit = os.sysconf("SC_OPEN_MAX")
+        _limits.extend((max(3, min(512, limit // 2)), limit))
+    number, limit = _limits
+    while number < limit:
+        if number not in _hidden:
+            try:
+                os.fstat(number)
+            except OSError:
+                return number
+        number += 1
+    return -1
+
+
+def _unhide(number: int) -> None:
+    """The file on hidden `number` is closed (atomically: a placeholder takes its place) and the number reserved;
+    a number below the floor (there was no high one) is closed."""
+    with _hidden_lock:
+        if number >= _limits[0]:
+            os.dup2(source(), number, inheritable=False)
+            _reserve.append(number)
+            return
+        _hidden.discard(number)
+        os.close(number)
+
+
+def trim_reserve() -> None:
+    """Close the reserved numbers: nothing is left open behind a closed table but the placeholders' source."""
+    with _hidden_lock:
+        while _reserve:
+            number = _reserve.pop()
+            _hidden.discard(number)
+            os.close(number)
 
 
 def source() -> int:
@@ -287,8 +311,6 @@ class FdTable:
         """A real fd the table does not know (a socket, an eventfd, pytest's capture file): the program's
         own, so using it is what CPython does.  Found fds are left open at deactivation.  None when the fd is
         not open at all, or is not the program's to use (a provider's, or opened behind the backend's back)."""
-        from interpose.fs.host import HostFileHandle
-
         try:
             status = os.fstat(fd)
         except (OSError, OverflowError, ValueError):
@@ -323,8 +345,6 @@ class FdTable:
     @staticmethod
     def _found_copy(description: OpenFile, fd: int) -> OpenFile:
         """The description of `fd`, a real dup of a found fd (the kernel shares offset and flags between them)."""
-        from interpose.fs.host import HostFileHandle
-
         return OpenFile(HostFileHandle(fd, ""), description.path, description.flags, fd, True, description.identity)
 
     def dup2(self, fd: int, fd2: int, inheritable: bool = False) -> int:
@@ -409,6 +429,7 @@ class FdTable:
                 elif description.refs == 0 and description.owned and fd not in self._streams:
                     os.close(fd)
             self._streams.clear()
+        trim_reserve()
 
     def _bind(self, fd: int, description: OpenFile) -> None:
         """`fd` now holds `description`; whatever the table had there was closed behind its back."""
@@ -432,9 +453,13 @@ class FdTable:
             return  # its fd was closed with the number it was on
         if not description.real:
             description.handle.close()
-        elif real in _hidden:  # the handle owns it (found fds moved high had their handle moved too)
-            _unhide(real)
-            description.handle.close()
+        elif real in _hidden:
+            handle = description.handle
+            if type(handle) is HostFileHandle and handle.fd == real:  # moved by the table (found fds' too)
+                _unhide(real)  # closes the file; the number is reserved for the next one
+            else:  # a provider's own handle class, whose fd the table never moved
+                _hidden.discard(real)
+                handle.close()
         elif real not in self._streams and description.owned:
             os.close(real)
         description.fd, description.real = -2, False
