@@ -268,3 +268,22 @@ def test_poll_of_a_file_only_the_provider_has_is_named(tmp_path: Path) -> None:
         shim_os.close(fd)
     events = [json.loads(line) for line in log.read_text().splitlines()]
     assert ("fd.native_code", "select.poll.register") in [(e["limitation"], e["function"]) for e in events]
+
+
+STDIN = """
+    import os, subprocess
+    with open("data.txt", "w") as f:
+        f.write("from the file")
+    fd = os.open("data.txt", os.O_RDONLY)
+    with open("data.txt") as f:
+        print(subprocess.run(["cat"], stdin=fd, capture_output=True).stdout,
+              subprocess.run(["cat"], stdin=f, capture_output=True).stdout)
+    """
+
+
+def test_a_child_given_an_emulated_fd_as_stdin_reads_the_file_under_warn(tmp_path: Path) -> None:
+    expected = ["b'from the file' b'from the file'"]
+    assert plain(tmp_path, STDIN) == expected
+    out, events = run(tmp_path, STDIN, "warn")
+    assert out == expected
+    assert hits(events) == [("subprocess.redirect_ignored", "_posixsubprocess.fork_exec")] * 2
