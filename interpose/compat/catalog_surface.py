@@ -228,6 +228,20 @@ SURFACE_ENTRIES: tuple[Limitation, ...] = (
         hint=_SPAWN_HINT,
     ),
     Limitation(
+        id="multiprocessing.semlock",
+        backends=(JAVA,),
+        level=levels.INFO,
+        enforce="raised",
+        warn="allowed",
+        message="multiprocessing's locks, semaphores, events, conditions and queues cannot be created on the java "
+        "POSIX backend: OSError(EINVAL)",
+        fact="GraalPy's _multiprocessing.SemLock opens a named semaphore, and EmulatedPosixSupport's semOpen throws "
+        "EINVAL (semUnlink ENOENT), silently: multiprocessing.Lock(), Queue(), Pool() and ProcessPoolExecutor() "
+        "raise OSError(22, 'Invalid argument'); GraalPy's ThreadPool gives its pool a threading lock instead",
+        hint="use threading's locks and queue.Queue between threads, multiprocessing.pool.ThreadPool or "
+        "ThreadPoolExecutor instead of process pools, or the native backend",
+    ),
+    Limitation(
         id="multiprocessing.java",
         backends=(JAVA,),
         level=levels.INFO,

@@ -53,6 +53,24 @@ def _multiprocessing(module: ModuleType, backend: str, policy: str, swaps: list[
     patch(module, backend, policy, swaps)
 
 
+def _multiprocessing_synchronize(module: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> None:
+    from interpose.stdlib.multiprocessing import patch_synchronize
+
+    patch_synchronize(module, backend, policy, swaps)
+
+
+def _multiprocessing_pool(module: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> None:
+    from interpose.stdlib.multiprocessing import patch_pool
+
+    patch_pool(module, backend, policy, swaps)
+
+
+def _shared_memory(module: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> None:
+    from interpose.stdlib.multiprocessing import patch_shared_memory
+
+    patch_shared_memory(module, backend, policy, swaps)
+
+
 def _selectors(module: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> None:
     from interpose.stdlib.fastpaths import patch_selectors
 
@@ -73,7 +91,12 @@ def _test_support(module: ModuleType, backend: str, policy: str, swaps: list[Swa
 
 def patches(policy: str) -> dict[str, Patch]:
     """The stdlib modules GraalPy changes, and how: applied once the module is imported (or at activation)."""
-    found: dict[str, Patch] = {"multiprocessing": _multiprocessing}  # warn: CPython's behaviour, logged
+    found: dict[str, Patch] = {  # warn: CPython's behaviour, logged
+        "multiprocessing": _multiprocessing,
+        "multiprocessing.synchronize": _multiprocessing_synchronize,  # java: no SemLock
+        "multiprocessing.shared_memory": _shared_memory,  # java: no shm_open
+        "multiprocessing.pool": _multiprocessing_pool,  # GraalPy's ThreadPool (enforce)
+    }
     if policy == ENFORCE:
         found["selectors"] = _selectors
         found["test.support"] = _test_support

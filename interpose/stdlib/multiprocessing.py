@@ -1,4 +1,4 @@
-"""multiprocessing as GraalPy's patched copy behaves (its lib-python/3/multiprocessing/context.py).
+"""multiprocessing as GraalPy's patched copy behaves (its lib-python/3/multiprocessing/context.py and pool.py).
 
 GraalPy starts processes only by spawn: `get_all_start_methods()` is
 ['spawn'], the default context is spawn, starting a process of the fork or
@@ -6,13 +6,18 @@ forkserver context raises NotImplementedError, and on the java backend spawn
 itself raises ValueError.  CPython's module is patched where GraalPy's differs:
 the `_Popen` of the process classes, the default context, and
 `get_all_start_methods` (both the method and the bound copy the package
-exported at import).  Under warn CPython's behaviour stays and each is logged.
-Every change is a swap that deactivation undoes.
+exported at import).  On the java backend a SemLock (every lock, semaphore and
+queue of multiprocessing) cannot be made (EINVAL) and shared memory is refused,
+so GraalPy's ThreadPool gives its pool a threading lock.  Under warn CPython's
+behaviour stays and each is logged.  Every change is a swap that deactivation undoes.
 """
 
 from __future__ import annotations
 
+import errno
+
 from interpose.compat import ENFORCE, hit
+from interpose.host import ModuleType, os
 from interpose.stdlib import swap
 
 TYPE_CHECKING = False
@@ -77,3 +82,81 @@ def patch(package: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> 
         elif state["_actual_context"] is state["_default_context"]:  # the default, already looked up
             swap(default_context, "_actual_context", spawn, swaps)
         swap(default_context, "_default_context", spawn, swaps)
+
+
+def patch_synchronize(module: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> None:
+    """java: making a SemLock fails with EINVAL, as GraalPy's emulated semOpen does (multiprocessing.semlock)."""
+    if backend != "java":
+        return
+    semlock = module.SemLock
+    original = semlock.__init__
+
+    def __init__(self: object, *args: object, **kwargs: object) -> None:
+        if hit("multiprocessing.semlock", "_multiprocessing.SemLock"):
+            raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+        original(self, *args, **kwargs)
+
+    __init__.__qualname__ = original.__qualname__
+    swap(semlock, "__init__", __init__, swaps)
+
+
+def patch_shared_memory(module: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> None:
+    """java: shm_open and shm_unlink are refused (mmap.shm_open, mmap.shm_unlink), as GraalPy's emulated layer does."""
+    host = vars(module).get("_posixshmem")
+    if backend != "java" or host is None:
+        return
+    from interpose.backends.emulated.fileops import unsupported
+
+    shim = ModuleType(host.__name__, host.__doc__)
+    vars(shim).update(vars(host))
+    for name in ("shm_open", "shm_unlink"):
+        vars(shim)[name] = _refused_function(getattr(host, name), f"mmap.{name}", name, unsupported)
+    swap(module, "_posixshmem", shim, swaps)
+
+
+def _refused_function(
+    host: Callable[..., object], limitation: str, name: str, error: Callable[[str], Exception]
+) -> Callable[..., object]:
+    def refused(*args: object, **kwargs: object) -> object:
+        if hit(limitation, f"_posixshmem.{name}"):
+            raise error(name)
+        return host(*args, **kwargs)
+
+    refused.__name__ = refused.__qualname__ = name
+    return refused
+
+
+class _ThreadLockContext:
+    """The context GraalPy's ThreadPool gives Pool: the default one, whose Lock is a threading lock."""
+
+    def __init__(self, context: object) -> None:
+        self._context = context
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._context, name)
+
+    def get_context(self, method: str | None = None) -> object:
+        return self if method is None else self._context.get_context(method)  # type: ignore[attr-defined]
+
+    def Lock(self) -> object:  # noqa: N802 - the context's own name
+        import threading
+
+        return threading.Lock()
+
+    def SimpleQueue(self) -> object:  # noqa: N802
+        from multiprocessing.queues import SimpleQueue
+
+        return SimpleQueue(ctx=self)
+
+
+def patch_pool(module: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> None:
+    """GraalPy's ThreadPool: its pool's notifier queue takes a threading lock, not a SemLock (which java lacks)."""
+    if policy != ENFORCE:
+        return
+    pool, thread_pool, get_context = module.Pool, module.ThreadPool, module.get_context
+
+    def __init__(self: object, processes: int | None = None, initializer: object = None, initargs: tuple = ()) -> None:
+        pool.__init__(self, processes, initializer, initargs, context=_ThreadLockContext(get_context()))
+
+    __init__.__qualname__ = thread_pool.__init__.__qualname__
+    swap(thread_pool, "__init__", __init__, swaps)
