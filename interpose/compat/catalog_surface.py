@@ -248,8 +248,8 @@ SURFACE_ENTRIES: tuple[Limitation, ...] = (
         enforce="raised",
         warn="allowed",
         message="multiprocessing not supported with the java POSIX backend",
-        fact="GraalPy's multiprocessing/context.py: SpawnProcess._Popen raises ValueError on the java backend; "
-        "Pool and ProcessPoolExecutor fail with it",
+        fact="GraalPy's multiprocessing/context.py: SpawnProcess._Popen raises ValueError on the java backend "
+        "(Pool and ProcessPoolExecutor fail before, at their first lock: multiprocessing.semlock)",
         hint="use threads (multiprocessing.pool.ThreadPool, ThreadPoolExecutor) or the native backend",
     ),
 )
