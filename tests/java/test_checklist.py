@@ -182,6 +182,13 @@ def test_effective_ids_do_not_exist(tmp_path: Path) -> None:
     assert hits(events) == [("process.effective_ids", "os.geteuid")]
 
 
+def test_raise_signal_is_unsupported(tmp_path: Path) -> None:
+    check(tmp_path, """
+        signal.signal(signal.SIGUSR1, lambda *args: print("handled"))
+        show("raise", lambda: signal.raise_signal(signal.SIGUSR1))
+        """, ["raise " + U + "raise"], [("signal.raise_signal", "signal.raise_signal")])  # fmt: skip
+
+
 def test_openpty_is_unsupported(tmp_path: Path) -> None:
     check(tmp_path, 'show("openpty", lambda: len(os.openpty()))', ["openpty " + U + "openpty"],
           [("fd.openpty", "os.openpty")])  # fmt: skip

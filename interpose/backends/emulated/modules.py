@@ -192,8 +192,20 @@ def _mmap_class(host: ModuleType, fds: Translator) -> type:
     return mmap
 
 
+def _signal_functions(host: ModuleType, policy: str, fds: Translator) -> dict[str, Callable[..., object]]:
+    """raise_signal: GraalPy's emulated layer has no raise (signal.raise_signal); a handler is not run."""
+    host_raise_signal = host.raise_signal
+
+    def raise_signal(signalnum: object, /) -> None:
+        if hit("signal.raise_signal", "signal.raise_signal"):
+            raise _refusal("signal.raise_signal")
+        host_raise_signal(signalnum)
+
+    return {"raise_signal": raise_signal}
+
+
 _FUNCTIONS = {"pwd": _pwd_functions, "socket": _socket_functions, "select": _select_functions,
-              "fcntl": _fcntl_functions}  # fmt: skip
+              "fcntl": _fcntl_functions, "signal": _signal_functions}  # fmt: skip
 
 
 class ModuleShapes:
