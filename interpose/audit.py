@@ -169,7 +169,7 @@ def _interposed_python(program: str, arguments: list[str], environ: Mapping[str,
     """Whether the child is this environment's Python, which its `.pth` line interposes over `fs` again."""
     if fs is None or _text(environ.get("INTERPOSE_BACKEND", "")) != "java":
         return False
-    if _text(environ.get("INTERPOSE_FS", "")) != fs:
+    if _text(environ.get("INTERPOSE_FS", "")).strip() != fs:
         return False
     first = arguments[1] if len(arguments) > 1 else ""
     if first.startswith("-") and not first.startswith("--") and "S" in first:
