@@ -18,10 +18,10 @@ _FACT = (
 )
 
 
-def _native(id: str, message: str, hint: str) -> Limitation:
+def _native(id: str, message: str, hint: str, fact: str = _FACT) -> Limitation:
     return Limitation(
         id=id, backends=(JAVA,), level=levels.INFO, enforce="refused", warn="allowed", message=message,
-        fact=_FACT, hint=hint,
+        fact=fact, hint=hint,
     )  # fmt: skip
 
 
@@ -43,17 +43,13 @@ SANDBOX_ENTRIES: tuple[Limitation, ...] = (
         "ctypes loads and calls native code, which reaches the host around the filesystem provider",
         "keep native libraries out of a sandboxed run, or run with --fs host",
     ),
-    Limitation(
-        id="sandbox.child_process",
-        backends=(JAVA,),
-        level=levels.INFO,
-        enforce="refused",
-        warn="allowed",
-        message="a child process runs on the host, around the filesystem provider",
+    _native(
+        "sandbox.child_process",
+        "a child process runs on the host, around the filesystem provider",
+        "run the child's work in the program itself, or start this environment's python (interposed over the "
+        "same --fs), or run with --fs host",
         fact="GraalPy starts child processes on the host, outside its Truffle FileSystem (when the embedder allows "
         "process creation): a program that is not the interpreter itself sees the host's files",
-        hint="run the child's work in the program itself, or start this environment's python (interposed over the "
-        "same --fs), or run with --fs host",
     ),
     _native(
         "sandbox.unix_socket",

@@ -148,6 +148,14 @@ def _raised(id: str, message: str, fact: str, hint: str) -> Limitation:
     )
 
 
+def _raised_on_java(id: str, message: str, fact: str, hint: str) -> Limitation:
+    """An INFO entry of the java backend only: raised under enforce, the call goes on under warn."""
+    return Limitation(
+        id=id, backends=(JAVA,), level=levels.INFO, enforce="raised", warn="allowed", message=message, fact=fact,
+        hint=hint,
+    )  # fmt: skip
+
+
 def _posix_entry(id: str, names: tuple[str, ...], hint: str) -> Limitation:
     listed = ", ".join(f"os.{name}" for name in names)
     verb = "does" if len(names) == 1 else "do"
@@ -227,29 +235,21 @@ SURFACE_ENTRIES: tuple[Limitation, ...] = (
         "is spawn on every platform (CPython's default is fork on Linux up to 3.13)",
         hint=_SPAWN_HINT,
     ),
-    Limitation(
-        id="multiprocessing.semlock",
-        backends=(JAVA,),
-        level=levels.INFO,
-        enforce="raised",
-        warn="allowed",
-        message="multiprocessing's locks, semaphores, events, conditions and queues cannot be created on the java "
+    _raised_on_java(
+        "multiprocessing.semlock",
+        "multiprocessing's locks, semaphores, events, conditions and queues cannot be created on the java "
         "POSIX backend: OSError(EINVAL)",
-        fact="GraalPy's _multiprocessing.SemLock opens a named semaphore, and EmulatedPosixSupport's semOpen throws "
+        "GraalPy's _multiprocessing.SemLock opens a named semaphore, and EmulatedPosixSupport's semOpen throws "
         "EINVAL (semUnlink ENOENT), silently: multiprocessing.Lock(), Queue(), Pool() and ProcessPoolExecutor() "
         "raise OSError(22, 'Invalid argument'); GraalPy's ThreadPool gives its pool a threading lock instead",
-        hint="use threading's locks and queue.Queue between threads, multiprocessing.pool.ThreadPool or "
+        "use threading's locks and queue.Queue between threads, multiprocessing.pool.ThreadPool or "
         "ThreadPoolExecutor instead of process pools, or the native backend",
     ),
-    Limitation(
-        id="multiprocessing.java",
-        backends=(JAVA,),
-        level=levels.INFO,
-        enforce="raised",
-        warn="allowed",
-        message="multiprocessing not supported with the java POSIX backend",
-        fact="GraalPy's multiprocessing/context.py: SpawnProcess._Popen raises ValueError on the java backend "
+    _raised_on_java(
+        "multiprocessing.java",
+        "multiprocessing not supported with the java POSIX backend",
+        "GraalPy's multiprocessing/context.py: SpawnProcess._Popen raises ValueError on the java backend "
         "(Pool and ProcessPoolExecutor fail before, at their first lock: multiprocessing.semlock)",
-        hint="use threads (multiprocessing.pool.ThreadPool, ThreadPoolExecutor) or the native backend",
+        "use threads (multiprocessing.pool.ThreadPool, ThreadPoolExecutor) or the native backend",
     ),
 )
