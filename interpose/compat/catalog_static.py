@@ -103,10 +103,15 @@ _SUBPROCESS_CALLS = (
         for kind in ("exec", "shell")
     ),
 )
-_PROCESS_POOLS = (
-    *(f"multiprocessing.{name}" for name in ("Process", "Pool", "Manager", "pool.Pool", "context.Process")),
+# On java a process of the spawn context is refused when it starts (multiprocessing.java), but a pool, and any
+# of multiprocessing's locks and queues, fails first, at its SemLock (multiprocessing.semlock).
+_PROCESSES = tuple(f"multiprocessing.{name}" for name in ("Process", "Manager", "context.Process"))
+_SEMLOCKS = (
+    *(f"multiprocessing.{name}" for name in ("Pool", "pool.Pool", "Lock", "RLock", "Semaphore", "BoundedSemaphore",
+                                             "Event", "Condition", "Barrier", "Queue", "JoinableQueue",
+                                             "SimpleQueue")),
     *(f"concurrent.futures.{name}ProcessPoolExecutor" for name in ("", "process.")),
-)
+)  # fmt: skip
 
 
 def _os(names: Iterable[str], id: str | None = None, ids: dict[str, str] | None = None) -> dict[str, str]:
@@ -153,7 +158,8 @@ class StaticRules:
                           "multiprocessing.shared_memory.ShareableList": "mmap.shm_open",
                           "asyncio.open_unix_connection": "socket.af_unix",
                           "asyncio.start_unix_server": "socket.af_unix"})  # fmt: skip
-            calls.update(dict.fromkeys(_PROCESS_POOLS, "multiprocessing.java"))
+            calls.update(dict.fromkeys(_PROCESSES, "multiprocessing.java"))
+            calls.update(dict.fromkeys(_SEMLOCKS, "multiprocessing.semlock"))
             uses.update(_os(("SEEK_DATA", "SEEK_HOLE"), "fd.seek_data_hole"))
             uses["mmap.PROT_EXEC"] = "mmap.prot_exec"
             subprocess_keywords += [

@@ -33,6 +33,7 @@ _RAISES: dict[str, type[BaseException]] = {
     "multiprocessing.fork": NotImplementedError,
     "multiprocessing.forkserver": NotImplementedError,
     "multiprocessing.java": ValueError,
+    "multiprocessing.semlock": OSError,
     "process.kill_other": ProcessLookupError,
     "fd.blocking_regular_file": PermissionError,
 }

@@ -20,9 +20,9 @@ def run() -> None:
           preexec_fn=detach)
     mp.get_context("forkserver")  # expect: multiprocessing.forkserver unguarded
     detach()  # expect-java: process.setsid unguarded
-    with futures.ProcessPoolExecutor() as pool:  # expect-java: multiprocessing.java unguarded
+    with futures.ProcessPoolExecutor() as pool:  # expect-java: multiprocessing.semlock unguarded
         pool.submit(print)
-    concurrent.futures.ProcessPoolExecutor()  # expect-java: multiprocessing.java unguarded
+    concurrent.futures.ProcessPoolExecutor()  # expect-java: multiprocessing.semlock unguarded
 
 
 def nested() -> None:

@@ -49,7 +49,9 @@ def sockets_and_memory(fd: int) -> None:
     os.lseek(fd, 0, os.SEEK_DATA)  # expect-java: fd.seek_data_hole unguarded
     os.set_inheritable(fd, True)  # expect-java: fd.inheritable_ignored unguarded
     select.select([fd], [], [fd])  # expect-java: select.exceptional_conditions unguarded
-    multiprocessing.Pool(2)  # expect-java: multiprocessing.java unguarded
+    multiprocessing.Pool(2)  # expect-java: multiprocessing.semlock unguarded
+    multiprocessing.Queue()  # expect-java: multiprocessing.semlock unguarded
+    multiprocessing.Process(target=print).start()  # expect-java: multiprocessing.java unguarded
 
 
 def children() -> None:
