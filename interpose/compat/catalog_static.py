@@ -1,14 +1,15 @@
 """The catalog's limitations as shapes of source code, for `python -m interpose scan`.
 
 A run hits a limitation when a call happens; a static scan has to know which
-spelling in the source leads there.  Four shapes cover what the catalog has:
+spelling in the source leads there.  Five shapes cover what the catalog has:
 
 - an *absent* name: GraalPy's module lacks it, so any access raises
   AttributeError (`os.fork`, `from os import fork`, `getattr(os, "fork")`);
 - a *call*: the name exists, but calling it is the hit (`os.setsid()` on java);
 - a *keyword* of a call (`preexec_fn=` of subprocess.Popen, `effective_ids=True`
   of os.access), with the values that are a hit;
-- a *start method* given to multiprocessing by name (`get_context("fork")`).
+- a *start method* given to multiprocessing by name (`get_context("fork")`);
+- a *module* GraalPy does not have (`import grp`).
 
 Names are qualified by the module they come from after import aliases are
 resolved (`posix.fork` is `os.fork`'s twin).  The tables are built from the
@@ -22,7 +23,7 @@ import importlib
 from collections.abc import Iterable
 
 from interpose.compat.catalog import CATALOG, JAVA, NATIVE
-from interpose.compat.catalog_surface import POSIX_FAMILIES
+from interpose.compat.catalog_surface import MISSING_MODULES, POSIX_FAMILIES
 
 #: Modules whose names the scanner resolves; an import of anything else binds nothing it looks at.
 MODULES = frozenset(
@@ -186,6 +187,8 @@ class StaticRules:
         self.keywords = {name: tuple(rule for rule in rules if applies(rule[1])) for name, rules in keywords.items()}
         #: start method name -> id
         self.start_methods = {"fork": "multiprocessing.fork", "forkserver": "multiprocessing.forkserver"}
+        #: module -> id: modules GraalPy does not have (importing one raises ImportError)
+        self.missing_modules = {module: id for module, (id, _hint) in MISSING_MODULES.items() if applies(id)}
         #: the kill signals the java backend sends (process.kill for any other)
         self.kill_ok = frozenset({"SIGKILL", "SIGTERM"}) if backend == JAVA else None
         self.surface_kept = SURFACE_KEPT

@@ -6,7 +6,7 @@ and sees a little more:
 - *probe*: `hasattr(os, "fork")`, `getattr(os, "fork", None)`; a lookup of a name
   GraalPy lacks inside a `try` (or `with contextlib.suppress(...)`) of the same
   function whose handler takes AttributeError (ImportError for `from os import
-  fork`), or a base of it;
+  fork`, ModuleNotFoundError for `import grp`), or a base of it;
 - *guarded*: a use inside such a block whose handler takes what GraalPy raises
   there (io.UnsupportedOperation for the java backend's refusals, RuntimeError for
   `preexec_fn`, NotImplementedError for the fork start method, ...), or under a
@@ -42,6 +42,10 @@ _QUALIFIED: dict[str, type[BaseException]] = {"UnsupportedOperation": io.Unsuppo
 _PLATFORM_READS = frozenset({("sys", "platform"), ("sys", "implementation"), ("os", "name"), ("platform", "system"),
                              ("platform", "python_implementation")})  # fmt: skip
 _SUPPRESS = "suppress"
+#: What a failed lookup raises: a missing name, `from os import fork`, `import grp`.
+_LOOKUPS: dict[str, type[BaseException]] = {
+    "attribute": AttributeError, "import": ImportError, "module": ModuleNotFoundError,
+}  # fmt: skip
 
 #: The classes the handlers of one enclosing `try` take.
 Handlers = tuple[type[BaseException], ...]
@@ -115,16 +119,16 @@ def classify(limitation: str, lookup: str, handlers: list[Handlers], platform_gu
     """The class of one finding.
 
     `lookup`: "probe" (hasattr, getattr with a default), "attribute" (a lookup of a
-    name GraalPy lacks), "import" (`from os import fork`), or "" (a call, a keyword,
-    a constant: a use); `handlers`: the enclosing `try` blocks of the same function.
+    name GraalPy lacks), "import" (`from os import fork`), "module" (`import grp`),
+    or "" (a call, a keyword, a constant: a use); `handlers`: the enclosing `try`
+    blocks of the same function.
     """
     if lookup == PROBE:
         return PROBE
-    if lookup == "attribute" and _caught(AttributeError, handlers):
+    looked_up = _LOOKUPS.get(lookup)
+    if looked_up is not None and _caught(looked_up, handlers):
         return PROBE
-    if lookup == "import" and _caught(ImportError, handlers):
-        return PROBE
-    exception = AttributeError if lookup == "attribute" else ImportError if lookup == "import" else raised(limitation)
+    exception = looked_up or raised(limitation)
     if exception is not None and _caught(exception, handlers):
         return GUARDED
     return GUARDED if platform_guarded else UNGUARDED

@@ -44,6 +44,7 @@ class Prefilter:
     - a keyword of interest before `=` (`preexec_fn=`);
     - any name after `select.`, `fcntl.` or `resource.`, or in quotes after `select, ` (their missing
       names depend on the platform);
+    - an import of a module GraalPy does not have (`import grp`);
     - in a file that imports names from a module looked at (`from os import fork as f`), those names
       and their aliases anywhere.
 
@@ -62,6 +63,10 @@ class Prefilter:
         self.surfaces = re.compile(r"(" + "|".join(rules.surface_kept) + r")(?:\.|\s*,\s*['\"])(\w+)")
         self.imports = re.compile(r"from[ \t]+((?:" + modules + r")(?:\.\w+)*)[ \t]+import[ \t]+(\([^)]*\)|[^\n;]*)")
         self.module_imports = re.compile(r"import[ \t]+([^\n;#]*)")
+        self.missing_modules = tuple(rules.missing_modules)
+        self.missing_imports = re.compile(
+            r"(?:import|from)[ \t][^\n;#]*?\b(?:" + "|".join(map(re.escape, self.missing_modules) or ["(?!)"]) + r")\b"
+        )
         #: names that may stand for a module looked at: theirs, and the parts of dotted ones (concurrent.futures)
         self.receivers = set(MODULES)
         for table in (rules.absent, rules.calls, rules.uses, rules.keywords):
@@ -89,6 +94,8 @@ class Prefilter:
         if any(module in text for module in self.surface_modules):  # str.find is much faster than the pattern
             surfaces = self.surface_kept
             starts += [match.start() for match in self.surfaces.finditer(text) if match[2] not in surfaces[match[1]]]
+        if any(module in text for module in self.missing_modules):
+            starts += [match.start() for match in self.missing_imports.finditer(text)]
         if imported:
             starts += [match.start() for match in re.finditer(r"\b(?:" + _trie(imported) + r")\b", text)]
         found: list[int] = []

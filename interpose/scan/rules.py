@@ -197,8 +197,20 @@ class FileScanner:
             if not context.platform and guards.is_platform_test(value):
                 context = context.but(platform=True)
 
+    def _import(self, node: ast.Import, context: _Context) -> None:
+        """`import grp`: a module GraalPy does not have fails at the import."""
+        for alias in node.names:
+            limitation = self.rules.missing_modules.get(alias.name.partition(".")[0])
+            if limitation is not None:
+                column = getattr(alias, "col_offset", node.col_offset)
+                self._add(node, limitation, alias.name, "module", context, column=column)
+
     def _import_from(self, node: ast.ImportFrom, context: _Context) -> None:
         """`from os import fork`: the import itself fails on GraalPy (at the statement's line, the name's column)."""
+        missing = self.rules.missing_modules.get((node.module or "").partition(".")[0]) if node.level == 0 else None
+        if missing is not None:
+            self._add(node, missing, node.module or "", "module", context)
+            return
         for alias, (_local, name) in zip(node.names, imported(node), strict=False):
             limitation = None if name is None else self.rules.absent_id(name)
             if limitation is not None and name is not None:
@@ -279,7 +291,8 @@ _HANDLERS: dict[type[ast.AST], Callable[[FileScanner, Any, _Context], None]] = {
     ast.Lambda: FileScanner._function, ast.ClassDef: FileScanner._class, ast.Try: FileScanner._try,
     ast.With: FileScanner._with, ast.AsyncWith: FileScanner._with, ast.If: FileScanner._if,
     ast.IfExp: FileScanner._if, ast.While: FileScanner._if, ast.BoolOp: FileScanner._bool,
-    ast.ImportFrom: FileScanner._import_from, ast.Attribute: FileScanner._attribute, ast.Name: FileScanner._name,
+    ast.Import: FileScanner._import, ast.ImportFrom: FileScanner._import_from,
+    ast.Attribute: FileScanner._attribute, ast.Name: FileScanner._name,
     ast.Call: FileScanner._call,
 }  # fmt: skip
 if hasattr(ast, "TryStar"):

@@ -56,3 +56,7 @@ def test_the_smaller_modules_are_the_shims() -> None:
     assert {name for name, id in StaticRules("native").absent.items() if id == "signal.pending"} == {
         f"signal.{name}" for name in removed
     }
+
+
+def test_the_missing_modules_are_the_backends() -> None:
+    assert StaticRules("native").missing_modules == base.Backend("enforce").missing_modules()

@@ -35,10 +35,10 @@ def test_jsonl_lines_are_schema_2_events_with_source_static(scan: Any) -> None:
     assert first["policy"] == "enforce" and first["backend"] == "native" and first["thread"] == "MainThread"
     assert first["count"] == 1 and first["final"] is False and first["pid"] == os.getpid()
     assert len({event["run"] for event in events}) == 1 and first["run"].startswith(f"scan-{os.getpid()}-")
-    fork = next(event for event in events if event["callsite"]["line"] == 18)
+    fork = next(event for event in events if event["callsite"]["line"] == 19)
     assert fork["callsite"] == {
         "file": str(CORPUS / "planted" / "unguarded.py"),
-        "line": 18,
+        "line": 19,
         "function": "start_worker",
     }
     assert fork["function"] == "os.fork" and fork["level"] == "INFO" and fork["detail"] == {"column": 10}

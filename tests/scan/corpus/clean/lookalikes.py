@@ -11,6 +11,8 @@ import threading
 from os import path
 
 from mylib import fork as library_fork  # another module's fork
+from mylib import grp  # another module's grp
+import mylib.grp  # and a submodule of that name
 
 
 class Worker:

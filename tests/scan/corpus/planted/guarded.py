@@ -11,8 +11,13 @@ import unittest
 
 try:
     from os import forkpty  # expect: process.forkpty probe
+    import grp  # expect: module.grp probe
 except ImportError:
     forkpty = None
+try:
+    from grp import getgrnam  # expect: module.grp probe
+except ModuleNotFoundError:
+    getgrnam = None
 
 HAS_FORK = hasattr(os, "fork")  # expect: process.fork probe
 FORK = getattr(os, "fork", None)  # expect: process.fork probe

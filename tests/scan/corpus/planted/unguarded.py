@@ -12,6 +12,7 @@ import subprocess
 
 from fcntl import fcntl, F_GETFL  # expect: fcntl.fcntl unguarded; fcntl.fcntl unguarded
 from select import kqueue  # expect: select.poll unguarded
+import grp  # expect: module.grp unguarded
 
 
 def start_worker() -> int:
