@@ -298,10 +298,13 @@ class Aggregator:
         self._drain()
         sites = {digits: self._site(digits) for digits in {cell % _SITE for cell in self._cells}}
         labels = merged_labels(sites.values()) if "callsite" in site_dims else {}
-        values_of: Callable[[Site], tuple[str | None, ...]] = lambda site: tuple(  # noqa: E731
-            labels[site.file, site.line, site.function] if dim == "callsite" else _SITE_VALUES[dim](site)
-            for dim in site_dims
-        )
+
+        def values_of(site: Site) -> tuple[str | None, ...]:
+            return tuple(
+                labels[site.file, site.line, site.function] if dim == "callsite" else _SITE_VALUES[dim](site)
+                for dim in site_dims
+            )
+
         described = {digits: values_of(site) for digits, site in sites.items()}
         groups: dict[tuple[str | None, ...], list[Any]] = {}  # key -> [events, first, last, runs, site digits]
         for cell, (events, first, last, runs) in self._cells.items():
@@ -339,20 +342,32 @@ def _row(
     group_by: Sequence[str],
 ) -> ViewRow:  # fmt: skip
     """A group's row: its totals, and what its most urgent site says (message, hint, rank, where)."""
-    urgent = min(sites, key=Site.urgency)
+    backends: tuple[str, ...]
+    distributions: tuple[str, ...]
+    if len(sites) == 1:  # many groups of the default view: one site, nothing to combine
+        (urgent,) = sites
+        owner = urgent.owner
+        level, use, source = urgent.level, urgent.use or None, urgent.source
+        backends, distributions = (urgent.backend,), (owner,) if owner else ()
+    else:
+        urgent = min(sites, key=Site.urgency)
+        level = _LEVEL_NAMES[max(EVENT_LEVELS[site.level] for site in sites)]
+        use, source = worst_use(sites), source_of(sites)
+        backends = tuple(sorted({site.backend for site in sites}))
+        distributions = tuple(sorted({owner for site in sites if (owner := site.owner)}))
     return ViewRow(
         key=key,
-        level=_LEVEL_NAMES[max(EVENT_LEVELS[site.level] for site in sites)],
+        level=level,
         events=events,
         processes=runs.bit_count(),
         first=_text(first),
         last=_text(last),
         rank=urgent.rank,
         limitation=urgent.limitation,
-        use=worst_use(sites),
-        source=source_of(sites),
-        backends=tuple(sorted({site.backend for site in sites})),
-        distributions=tuple(sorted({owner for site in sites if (owner := site.owner)})),
+        use=use,
+        source=source,
+        backends=backends,
+        distributions=distributions,
         message=urgent.message,
         hint=urgent.hint,
         where=(urgent.file, urgent.line) if "callsite" in group_by and urgent.file else None,

@@ -49,6 +49,7 @@ def module_name(file: str) -> str | None:
 _INSTALLED = re.compile(r"(site-packages|dist-packages)")
 
 
+@functools.lru_cache(maxsize=1 << 14)  # asked once per site: a report has many sites, few files
 def distribution_name(file: str) -> str | None:
     """The distribution a file installed under site-packages or dist-packages belongs to; None for the program's.
 

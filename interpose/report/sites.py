@@ -72,11 +72,11 @@ def source_of(sites: Iterable[Site]) -> str:
     return "both" if len(sources) > 1 else sources.pop()
 
 
-def _same_line(file: str, line: str) -> tuple[str, str]:
+def _same_line(file: str, line: str, cwd: str) -> tuple[str, str]:
     """A call site's file and line as one place whichever way it was named (relative or absolute)."""
     if not file or file.startswith("<"):
         return file, line
-    return os.path.normpath(os.path.join(os.getcwd(), file)), line
+    return os.path.normpath(os.path.join(cwd, file)), line
 
 
 def merged_labels(sites: Iterable[Site]) -> dict[tuple[str, str, str], str | None]:
@@ -87,18 +87,22 @@ def merged_labels(sites: Iterable[Site]) -> dict[tuple[str, str, str], str | Non
     comprehension, stay apart as they always did); a finding joins the runtime call site with its function
     name, else the first of them, and findings on a line no run reached keep their own labels.
     """
-    runtime: dict[tuple[str, str], dict[str, str | None]] = {}
-    static: list[tuple[str, str, str]] = []
     labels: dict[tuple[str, str, str], str | None] = {}
+    seen_at_runtime: set[tuple[str, str, str]] = set()
     for site in sites:
         where = (site.file, site.line, site.function)
         labels[where] = callsite_label(*where)
         if site.source == "runtime":
-            runtime.setdefault(_same_line(site.file, site.line), {})[site.function] = labels[where]
-        else:
-            static.append(where)
+            seen_at_runtime.add(where)
+    static = [where for where in labels if where not in seen_at_runtime]
+    if not static:
+        return labels
+    cwd = os.getcwd()
+    runtime: dict[tuple[str, str], dict[str, str | None]] = {}
+    for where in seen_at_runtime:
+        runtime.setdefault(_same_line(where[0], where[1], cwd), {})[where[2]] = labels[where]
     for where in static:
-        variants = runtime.get(_same_line(where[0], where[1]))
+        variants = runtime.get(_same_line(where[0], where[1], cwd))
         if variants:
             labels[where] = variants.get(where[2], variants[min(variants)])
     return labels
