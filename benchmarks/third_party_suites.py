@@ -76,7 +76,8 @@ PACKAGES = (
     Package("sh", "2.4.0"),
     Package("pexpect", "4.9.0"),
 )  # fmt: skip
-TEST_NEEDS = ("pytest", "pytest-timeout", "pytest-mock", "appdirs")  # platformdirs' tests use the last two
+# the tests' own needs: platformdirs imports pytest-mock and appdirs, diskcache django
+TEST_NEEDS = ("pytest", "pytest-timeout", "pytest-mock", "appdirs", "django<5")
 CONFIGS: dict[str, list[str] | None] = {
     "plain": None,
     "native-warn": ["--posix-backend", "native", "--policy", "warn"],
@@ -146,17 +147,47 @@ def suite_python(work: Path, python: Path) -> Path:
     venv_python = venv / "bin" / "python"
     if not venv_python.exists():
         _run_checked([str(python), "-m", "venv", str(venv)])
-        wanted = [f"{p.name}=={p.version}" for p in PACKAGES]
-        _run_checked([str(venv_python), "-m", "pip", "install", "-q", "-e", str(ROOT), *TEST_NEEDS, *wanted])
+        _run_checked([str(venv_python), "-m", "pip", "install", "-q", "-e", str(ROOT), *TEST_NEEDS, *_pinned()])
     return venv_python
+
+
+def _pinned() -> list[str]:
+    return [f"{package.name}=={package.version}" for package in PACKAGES]
+
+
+def committed_python(work: Path, python: Path, revision: str, suites: bool) -> tuple[Path, Path]:
+    """A venv whose interpose is `revision` as committed (others edit the working tree meanwhile), and its folder.
+
+    graalpy_oracle's snapshot: a `git archive` imported through a .pth, with
+    interpose's start-up line; for the suites, pip (run from `python`) adds the
+    packages and their test needs.
+    """
+    from graalpy_oracle import snapshot_python
+
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", revision], capture_output=True, text=True)
+    folder = work / f"at-{commit.stdout.strip()[:12]}"
+    venv_python = folder / "venv" / "bin" / "python"
+    if not venv_python.exists():
+        snapshot_python(str(python), commit.stdout.strip(), folder)
+    if suites and not (folder / "suites-installed").exists():
+        _run_checked([str(python), "-m", "pip", "--python", str(venv_python), "install", "-q", *TEST_NEEDS, *_pinned()])
+        (folder / "suites-installed").touch()
+    return venv_python, folder
 
 
 # -- running ---------------------------------------------------------------------------------------------------------
 
 
-def run_logged(command: list[str], cwd: Path, output: Path, timeout: float) -> tuple[float, int | None]:
-    """Run `command` niced in its own session, stdout and stderr to `output`; kill the whole group at `timeout`."""
+def run_logged(
+    command: list[str], cwd: Path, output: Path, timeout: float, path: str | None = None
+) -> tuple[float, int | None]:
+    """Run `command` niced in its own session, stdout and stderr to `output`; kill the whole group at `timeout`.
+
+    `path` goes first on PYTHONPATH (a `test` package that has modules the installed one lacks).
+    """
     env = {key: value for key, value in os.environ.items() if not key.startswith("INTERPOSE_")}
+    if path:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (path, env.get("PYTHONPATH")) if p)
     started = time.perf_counter()
     with output.open("wb") as sink:
         process = subprocess.Popen(
@@ -188,7 +219,9 @@ def _cached(stem: Path, reuse: bool) -> dict[str, object] | None:
     return json.loads(meta.read_text()) if reuse and meta.exists() else None
 
 
-def _execute(command: list[str], cwd: Path, stem: Path, timeout: float, reuse: bool) -> tuple[float, int | None]:
+def _execute(
+    command: list[str], cwd: Path, stem: Path, timeout: float, reuse: bool, path: str | None = None
+) -> tuple[float, int | None]:
     """Run `command` once, or give back what the same run left in `stem`'s files (--reuse)."""
     cached = _cached(stem, reuse)
     if cached is not None:
@@ -196,13 +229,15 @@ def _execute(command: list[str], cwd: Path, stem: Path, timeout: float, reuse: b
     for suffix in (".jsonl", ".xml"):
         _beside(stem, suffix).unlink(missing_ok=True)
     cwd.mkdir(parents=True, exist_ok=True)
-    seconds, returncode = run_logged(command, cwd, _beside(stem, ".txt"), timeout)
+    seconds, returncode = run_logged(command, cwd, _beside(stem, ".txt"), timeout, path)
     _beside(stem, ".meta.json").write_text(json.dumps({"seconds": seconds, "returncode": returncode}))
     return seconds, returncode
 
 
-def run_suite(package: Package, tree: Path, python: Path, config: str, work: Path, timeout: float, reuse: bool) -> Run:
-    stem = work / "runs" / f"{package.name}.{config}"
+def run_suite(
+    package: Package, tree: Path, python: Path, config: str, results: Path, timeout: float, reuse: bool
+) -> Run:
+    stem = results / "runs" / f"{package.name}.{config}"
     stem.parent.mkdir(parents=True, exist_ok=True)
     log, xml = _beside(stem, ".jsonl"), _beside(stem, ".xml")
     command = [
@@ -215,12 +250,14 @@ def run_suite(package: Package, tree: Path, python: Path, config: str, work: Pat
     return Run(outcomes, failures, seconds, returncode, read_events(log))
 
 
-def run_regrtest(module: str, python: Path, config: str, work: Path, timeout: float, reuse: bool) -> Run:
-    stem = work / "regrtest" / f"{module}.{config}"
+def run_regrtest(
+    module: str, python: Path, config: str, path: str | None, results: Path, timeout: float, reuse: bool
+) -> Run:
+    stem = results / "regrtest" / f"{module}.{config}"
     stem.parent.mkdir(parents=True, exist_ok=True)
     log = _beside(stem, ".jsonl")
     command = [str(python), *interpose_prefix(config, log), "-m", "test", "-v", module]
-    seconds, returncode = _execute(command, stem.parent / f"cwd.{module}.{config}", stem, timeout, reuse)
+    seconds, returncode = _execute(command, stem.parent / f"cwd.{module}.{config}", stem, timeout, reuse, path)
     verdicts = parse_verbose(_beside(stem, ".txt").read_text(errors="replace"))
     passed = passing(verdicts)  # regrtest's verdicts, those that pass named as pytest's
     outcomes = {test: "passed" if test in passed else verdict for test, verdict in verdicts.items()}
@@ -380,20 +417,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--configs", nargs="+", choices=list(CONFIGS), help="configurations (plain always runs)")
     parser.add_argument("--jobs", type=int, default=2, help="runs at once (at most 2)")
     parser.add_argument("--timeout", type=float, default=2400, help="seconds for one whole run")
+    parser.add_argument("--at", metavar="REVISION", help="run interpose as committed at REVISION, not the working tree")
+    parser.add_argument(
+        "--test-package", type=Path, metavar="DIR", help="--regrtest: DIR goes first on PYTHONPATH (its `test` package)"
+    )
     parser.add_argument("--reuse", action="store_true", help="read the output a run left in --work, run nothing again")
     parser.add_argument("--json", type=Path, help="write every outcome, event and verdict to this file")
     args = parser.parse_args(argv)
     chosen_configs = args.configs or (REGRTEST_CONFIGS if args.regrtest else CONFIGS)
     configs = ["plain", *[config for config in chosen_configs if config != "plain"]]
     python = args.python.absolute()  # a venv's interpreter: resolving the link would leave the venv
-    common = (args.work, args.timeout, args.reuse)
+    results = args.work
+    if args.at:
+        python, results = committed_python(args.work, python, args.at, suites=not args.regrtest)
+    common = (results, args.timeout, args.reuse)
     jobs: list[tuple[str, str, Callable[[], Run]]] = []
     if args.regrtest:
+        path = str(args.test_package.absolute()) if args.test_package else None
         for module in args.names or REGRTEST_MODULES:
-            jobs += [(module, c, partial(run_regrtest, module, python, c, *common)) for c in configs]
+            jobs += [(module, c, partial(run_regrtest, module, python, c, path, *common)) for c in configs]
     else:
         chosen = [p for p in PACKAGES if not args.names or p.name.lower() in {n.lower() for n in args.names}]
-        venv_python = suite_python(args.work, python)
+        venv_python = python if args.at else suite_python(args.work, python)
         for package in chosen:
             tree = source_tree(package, args.work, python)
             jobs += [(package.name, c, partial(run_suite, package, tree, venv_python, c, *common)) for c in configs]
@@ -409,8 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         document = {
             "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "python": str(python),
-            "commit": subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True,
-                                     text=True).stdout.strip(),
+            "interpose": f"as committed in {results.name[3:]}" if args.at else "the working tree",
             "verdicts": {name: {c: asdict(v) for c, v in by.items()} for name, by in summary.items()},
             "runs": {name: {c: asdict(run) for c, run in by.items()} for name, by in runs.items()},
         }  # fmt: skip
