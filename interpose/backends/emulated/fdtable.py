@@ -12,11 +12,12 @@ number that the program is never given (`hidden()`); the table's functions call
 it, so the kernel keeps the offset, shared by dups.  A file that lives only in
 the provider keeps its offset in the OpenFile, shared the same way.
 
-The standard streams 0-2 are the process's own streams, as GraalPy binds them to
-its context's: native code writing to fd 1 reaches the real stdout.  The table
-never closes or replaces them: `os.dup2(f, 1)` and `os.close(1)` change the
-emulated fd 1 only (GraalPy's JVM keeps its streams), and children are handed
-the real fds behind their streams (childstdio.py).
+The standard streams 0-2 are the exception: the real 0-2 hold what the emulated
+ones hold (a copy of the file's real fd: a "mirror"), because `sys.stdout`,
+`sys.stderr` and `sys.stdin` are C objects made over the real 0-2 at start-up,
+and after `os.dup2(f, 1)` `print()` must write `f`, as it does on GraalPy (whose
+sys.stdout is over its emulated fd 1) and CPython.  A child is handed the stream
+GraalPy gives it all the same (childstdio.py).
 
 The table hands the program only descriptors it opened through the backend,
 plus the few it can prove are the program's own: an anonymous kernel object (a
@@ -40,7 +41,7 @@ from interpose.host import os
 
 #: What /proc/self/fd shows for kernel objects that no provider opens: C code's sockets, pipes, eventfds, epolls.
 _ANONYMOUS = ("socket:", "pipe:", "anon_inode:")
-_STREAMS = (0, 1, 2)
+_LAST_STREAM = 2  # 0-2: the standard streams, mirrored (see the module's docstring)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -171,14 +172,12 @@ class FdTable:
     """fd -> OpenFile, safe under concurrent open, dup and close.
 
     What holds each number in the kernel: a placeholder (`_placeholders`), the real fd of the description
-    bound to it (a found fd: `description.fd == number`), or a standard stream (`_streams`), kept whatever
-    the number is bound to.
+    bound to it (a found fd: `description.fd == number`), or on 0-2 a mirror of the file (`_hold`).
     """
 
     def __init__(self) -> None:
         self._files: dict[int, OpenFile] = {}
         self._placeholders: set[int] = set()
-        self._streams: set[int] = set()  # 0-2 that were open at start: the process's own streams
         self._lock = _thread.allocate_lock()
         self._inherited: dict[int, tuple[int, int]] = {}  # fd -> (st_dev, st_ino) of a file open at start
         self._provider_fds: Callable[[], tuple[int, ...]] = tuple
@@ -244,6 +243,12 @@ class FdTable:
             return fd
         return found.fd if found.real else None
 
+    def elsewhere(self, fd: object) -> bool:
+        """Whether emulated `fd`'s real number is not its file (a placeholder, or a standard stream the program
+        put another file on): the host's C functions must be given `real_fd(fd)` instead."""
+        found = self._files.get(fd)  # type: ignore[call-overload]
+        return found is not None and found.fd != fd
+
     def add(self, handle: FileHandle, path: str, flags: int) -> int:
         """Give an opened handle its fd: a placeholder's number; a host fd behind it is moved out of sight."""
         host_fd = handle.host_fd()
@@ -257,35 +262,44 @@ class FdTable:
     def _add(self, handle: FileHandle, path: str, flags: int, host_fd: int | None) -> int:
         description: OpenFile
         if host_fd is None:
-            fd = self._placeholder()
             description = OpenFile(handle, path, flags, -1)
+            fd = self._placeholder(description)
         elif getattr(handle, "fd", None) == host_fd:  # a HostFileHandle: its fd moves high, its number stays
             hidden_fd = _hide(host_fd)
             handle.fd = hidden_fd  # type: ignore[attr-defined]
-            os.dup2(source(), host_fd, inheritable=False)  # atomically: the old number is now a placeholder
-            fd = host_fd
-            self._placeholders.add(fd)
             description = OpenFile(handle, path, flags, hidden_fd)
+            fd = host_fd
+            self._hold(fd, description)  # atomically: the old number is now a placeholder
         else:  # a provider's own handle class: its fd stays where it is, hidden, beside a placeholder
             _hidden.add(host_fd)
-            fd = self._placeholder()
             description = OpenFile(handle, path, flags, host_fd)
+            fd = self._placeholder(description)
         self._bind(fd, description)
         return fd
 
-    def _placeholder(self) -> int:
-        """A real fd number reserved for an emulated fd: O_PATH, so native reads and writes fail (EBADF).
-        The kernel's lowest-free number."""
+    def _placeholder(self, description: OpenFile) -> int:
+        """A real fd number reserved for an emulated fd of `description`: O_PATH, so native reads and writes
+        fail (EBADF); the kernel's lowest-free number (on 0-2, a mirror of the file)."""
         fd = os.dup(source())
         self._placeholders.add(fd)
+        if fd <= _LAST_STREAM and description.real:
+            self._hold(fd, description)
         return fd
+
+    def _hold(self, fd: int, description: OpenFile) -> None:
+        """Make the kernel's `fd` what emulated `fd` is now: a placeholder, or on 0-2 a mirror of the file, which
+        sys.stdout and C code then write (inheritable: the process's standard streams)."""
+        if fd <= _LAST_STREAM and description.real:
+            os.dup2(description.fd, fd)
+            self._placeholders.discard(fd)
+        else:
+            os.dup2(source(), fd, inheritable=False)
+            self._placeholders.add(fd)
 
     def adopt(self, fd: int, handle: FileHandle, path: str, flags: int, owned: bool = True) -> None:
         """Register a real fd the backend did not open itself (standard streams, pipe ends)."""
         with self._lock:
             self._forget_stale(fd)
-            if fd in _STREAMS:
-                self._streams.add(fd)
             self._bind(fd, OpenFile(handle, path, flags, fd, owned, identity_of(fd)))
 
     def live(self, fd: int) -> OpenFile | None:
@@ -333,7 +347,7 @@ class FdTable:
                 new = os.dup(description.fd)
                 self._bind(new, self._found_copy(description, new))
             else:
-                new = self._placeholder()
+                new = self._placeholder(description)
                 self._bind(new, description)
         return new
 
@@ -356,19 +370,21 @@ class FdTable:
             replaced = self._files.pop(fd2, None)
             if replaced is None:
                 self._check_free(fd2)
-            real_copy = self._is_found(description) and fd2 not in self._streams
-            if real_copy or (fd2 not in self._placeholders and fd2 not in self._streams):
+            real_copy = self._is_found(description)
+            mirror = fd2 <= _LAST_STREAM and description.real
+            if real_copy or mirror or fd2 not in self._placeholders:
                 if replaced is not None and replaced.fd == fd2 and replaced.refs > 1:
                     self._move_out(replaced)  # other fds still use the file this number held
-                # atomically closes whatever real fd was there: the found fd's file, or a placeholder
-                os.dup2(description.fd if real_copy else source(), fd2, inheritable=False)
+                # atomically closes whatever real fd was there
+                if real_copy:
+                    os.dup2(description.fd, fd2, inheritable=fd2 <= _LAST_STREAM)
+                    self._placeholders.discard(fd2)
+                else:
+                    self._hold(fd2, description)
                 if replaced is not None and replaced.fd == fd2:
                     replaced.fd, replaced.real = -2, False  # closed already: its release closes nothing more
                 if real_copy:
-                    self._placeholders.discard(fd2)
                     description = self._found_copy(description, fd2)
-                else:
-                    self._placeholders.add(fd2)
             if replaced is not None:
                 self._release(replaced)
             self._inherited.pop(fd2, None)
@@ -379,8 +395,6 @@ class FdTable:
         """dup2 may replace a number the table does not hold only when it is free or the program's own: a
         provider's private fd, or one the table hides, is never closed under it (EBUSY, the errno of dup2 on a
         number being opened)."""
-        if fd in self._streams:
-            return
         try:
             status = os.fstat(fd)
         except OSError:
@@ -402,33 +416,30 @@ class FdTable:
             if description is None:
                 raise bad_fd()
             self._inherited.pop(fd, None)
-            if fd in self._placeholders:
-                self._placeholders.discard(fd)
-                os.close(fd)
-            elif fd == description.fd and fd not in self._streams:
+            self._placeholders.discard(fd)
+            if fd == description.fd:
                 if description.refs > 1:
-                    self._move_out(description)
-                    os.close(fd)
+                    self._move_out(description)  # other fds still use the file
                 else:
-                    description.fd, description.real = -2, False
-                    os.close(fd)
+                    description.fd, description.real = -2, False  # closed with the number
+            os.close(fd)  # a placeholder, a mirror, or the found fd itself
             self._release(description)
 
     def close_all(self) -> None:
-        """Deactivation: every fd the program left open is closed, except the standard streams and the real fds
-        found open (the program's own); the numbers 0-2 hold the process's own streams again."""
+        """Deactivation: every fd the program left open is closed, except the standard streams (whatever the
+        program put there stays, as after a real dup2) and the real fds found open (the program's own)."""
         with self._lock:
             for fd in list(self._files):
                 description = self._files.pop(fd)
                 if fd in self._placeholders:
                     self._placeholders.discard(fd)
-                    os.close(fd)
+                    if fd > _LAST_STREAM:
+                        os.close(fd)
                 description.refs -= 1
                 if description.refs == 0 and description.fd != fd:
                     self._dispose(description)
-                elif description.refs == 0 and description.owned and fd not in self._streams:
+                elif description.refs == 0 and description.owned and fd > _LAST_STREAM:
                     os.close(fd)
-            self._streams.clear()
         trim_reserve()
 
     def _bind(self, fd: int, description: OpenFile) -> None:
@@ -460,6 +471,6 @@ class FdTable:
             else:  # a provider's own handle class, whose fd the table never moved
                 _hidden.discard(real)
                 handle.close()
-        elif real not in self._streams and description.owned:
+        elif real > _LAST_STREAM and description.owned:
             os.close(real)
         description.fd, description.real = -2, False
