@@ -2,4 +2,5 @@
 
 from interpose.cli import console_main
 
-console_main()
+if __name__ == "__main__":  # not when a spawned child of `scan`'s process pool imports the parent's main module
+    console_main()

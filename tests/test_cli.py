@@ -223,6 +223,10 @@ def test_limitations_document_is_generated_from_the_catalog() -> None:
         (["report", "-o"], "python -m interpose report", "--output expects a value"),
         (["report", "--top", "0", "-"], "python -m interpose report", "--top must be at least 1"),
         (["report", "--group-by", "colour", "-"], "python -m interpose report", "give distinct dimensions"),
+        (["scan", "--no-such-option", "."], "python -m interpose scan", "unknown option --no-such-option"),
+        (["scan", "--format=xml", "."], "python -m interpose scan", "invalid choice: 'xml'"),
+        (["scan", "--backend"], "python -m interpose scan", "--backend expects a value"),
+        (["scan"], "python -m interpose scan", "give a PATH to scan, or --site-packages"),
     ],
 )
 def test_every_command_reports_usage_errors_alike(args: list[str], prog: str, message: str) -> None:
@@ -235,7 +239,7 @@ def test_every_command_reports_usage_errors_alike(args: list[str], prog: str, me
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("command", [[], ["limitations"], ["report"]])
+@pytest.mark.parametrize("command", [[], ["limitations"], ["report"], ["scan"]])
 @pytest.mark.parametrize("flag", ["-h", "--help"])
 def test_every_command_has_help(command: list[str], flag: str) -> None:
     result = run_interposed(*command, flag)
