@@ -39,9 +39,12 @@ class Browser:
         self._buffer = b""
         self._next = 0
         self.session = ""
+        #: uncaught exceptions of the page's scripts, as Chromium reported them
+        self.errors: list[dict[str, Any]] = []
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
         self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         self.call("Page.enable")
+        self.call("Runtime.enable")
 
     def __enter__(self) -> Browser:
         return self
@@ -67,6 +70,8 @@ class Browser:
             self._buffer += chunk
         text, _, self._buffer = self._buffer.partition(b"\0")
         message: dict[str, Any] = json.loads(text)
+        if message.get("method") == "Runtime.exceptionThrown":
+            self.errors.append(message["params"]["exceptionDetails"])
         return message
 
     def _send(self, method: str, params: dict[str, Any]) -> int:

@@ -171,4 +171,5 @@ def test_controls_filter_sort_and_fold(merged: Path, tmp_path: Path) -> None:
         browser.click('details[data-limitation="fs.chmod"] > summary')
         assert browser.evaluate(opened) is True
         width, height, rows = png_pixels(browser.screenshot())
+        assert browser.errors == []
         assert width == 1200 and height > 600 and len({row[::97] for row in rows[::50]}) > 3

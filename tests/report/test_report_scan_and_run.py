@@ -59,4 +59,5 @@ def test_scan_and_run_of_the_examples_in_one_page(tmp_path: Path) -> None:
         assert ["process.fork", "both", "pid = os.fork()"] in shown  # the source line, read from the example
         assert browser.evaluate("document.getElementById('shown').textContent") == f"{len(both)} of {total} rows shown"
         width, _height, pixels = png_pixels(browser.screenshot())
+        assert browser.errors == []
         assert width == 1200 and len({row[::97] for row in pixels[::50]}) > 3
