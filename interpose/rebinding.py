@@ -71,9 +71,12 @@ def _loaded_namespaces() -> dict[NamespaceKey, dict[str, object]]:
     # getattr(module, "__dict__", None) for each, in C (its overloads defeat the checker: not all are dicts)
     namespaces: list[dict[str, object]] = list(map(getattr, modules, ["__dict__"] * count, [None] * count))  # type: ignore[misc]
     keys = zip(names, map(id, namespaces), strict=True)
-    if set(map(type, namespaces)) == {dict}:
+    dicts = list(map(isinstance, namespaces, [dict] * count))
+    if all(dicts):
         return dict(zip(keys, namespaces, strict=True))
-    return {key: namespace for key, namespace in zip(keys, namespaces, strict=True) if type(namespace) is dict}
+    from itertools import compress  # a C module, loaded already where stand-ins are (typing imports it)
+
+    return dict(compress(zip(keys, namespaces, strict=True), dicts))
 
 
 def namespace_sizes(namespaces: dict[NamespaceKey, dict[str, object]] | None = None) -> dict[NamespaceKey, int]:
