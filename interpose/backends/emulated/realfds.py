@@ -46,10 +46,10 @@ class Translator:
     def real(self, fd: object) -> object:
         """The real fd behind emulated `fd` (an int or an object with fileno()); `fd` itself when it has none."""
         number = _number(fd)
-        if number is None or number not in self.table._placeholders:
+        if number is None or not self.table.elsewhere(number):
             return fd
-        found = self.table._files.get(number)
-        return found.fd if found is not None and found.real else fd
+        found = self.table._files[number]
+        return found.fd if found.real else fd
 
     def first_argument(self, function: Callable[..., object]) -> Callable[..., object]:
         """`function` (fcntl.fcntl, fcntl.ioctl), called with the real fd behind its first argument."""
@@ -67,14 +67,14 @@ class Translator:
 
         def select(rlist: object, wlist: object, xlist: object, timeout: object = None) -> Lists:
             lists = [list(rlist), list(wlist), list(xlist)]  # type: ignore[call-overload]
-            if not any(_number(item) in table._placeholders for items in lists for item in items):
+            if not any(table.elsewhere(_number(item)) for items in lists for item in items):
                 return host_select(*lists, timeout)
             real: list[list[object]] = [[], [], []]
             ready: list[set[int]] = [set(), set(), set()]  # positions ready at once (no real file to wait on)
             for which, items in enumerate(lists):
                 for position, item in enumerate(items):
                     translated = self.real(item)
-                    if which < 2 and _number(item) in table._placeholders and translated is item:
+                    if which < 2 and table.elsewhere(_number(item)) and translated is item:
                         ready[which].add(position)
                     else:
                         real[which].append(translated)
@@ -110,7 +110,7 @@ class _Poll:
     def _real(self, fd: object, function: str) -> object:
         number = _number(fd)
         real = self._fds.real(number if number is not None else fd)
-        if number is not None and number in self._fds.table._placeholders:
+        if number is not None and self._fds.table.elsewhere(number):
             if real == number:
                 hit("fd.native_code", f"select.poll.{function}", {"fd": number})
             self._numbers[real] = number  # type: ignore[index]
