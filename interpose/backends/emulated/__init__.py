@@ -62,7 +62,7 @@ class EmulatedBackend(Backend):
             **processops.build(self.process, spawn_and_wait),
             **hostonly.build(self.process),
             **xattrs.build(self.process),  # over the provider: hostonly's host-path versions are not used
-            **processops.limited_host_functions(_SPAWN_FUNCTIONS),
+            **forkexec.spawn_functions(self.process, _SPAWN_FUNCTIONS),
         }
         self._fork_exec = _as_builtin(fork_exec, "_posixsubprocess")
         self._host_fcntl: list[ModuleType] = []  # the host's fcntl, once the program imports its shim

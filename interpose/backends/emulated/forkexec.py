@@ -138,3 +138,41 @@ def build(process: EmulatedProcess) -> tuple[Callable[..., int], Callable[[list[
         return status
 
     return fork_exec, spawn_and_wait
+
+
+def spawn_functions(process: EmulatedProcess, names: dict[str, str]) -> dict[str, Callable[..., object]]:
+    """posix_spawn and posix_spawnp (name -> limitation): GraalPy's java backend has neither (absent under
+    enforce); under warn they are the host's, logged, and a file action that puts an emulated fd on the child's
+    fd is given the real file behind it (CPython 3.13's subprocess spawns this way), or EBADF for a file only the
+    provider has."""
+
+    def make(name: str, limitation: str) -> Callable[..., object]:
+        host: Callable[..., object] = getattr(os, name)
+
+        def spawn(*args: object, file_actions: object = None, **kwargs: object) -> object:
+            if hit(limitation, f"os.{name}"):
+                raise unsupported(name)
+            if file_actions is not None:
+                file_actions = [_real_action(process, action, name) for action in file_actions]  # type: ignore[attr-defined]
+            return host(*args, file_actions=file_actions, **kwargs)
+
+        spawn.__name__ = spawn.__qualname__ = name
+        spawn.__doc__ = host.__doc__
+        return spawn
+
+    return {name: make(name, limitation) for name, limitation in names.items() if hasattr(os, name)}
+
+
+def _real_action(process: EmulatedProcess, action: object, function: str) -> object:
+    """A POSIX_SPAWN_DUP2 of an emulated fd names the real fd behind it; other actions are the program's."""
+    if not isinstance(action, tuple) or len(action) != 3 or action[0] != os.POSIX_SPAWN_DUP2:
+        return action
+    fd = action[1]
+    if not process.table.elsewhere(fd):
+        return action
+    real = process.table.real_fd(fd)
+    if real is None:
+        hit("fd.native_code", f"os.{function}", {"fd": fd})
+        raise OSError(errno.EBADF, f"a child process cannot be given a file that exists only in the emulated "
+                      f"filesystem (fd {fd})")  # fmt: skip
+    return (action[0], real, action[2])
