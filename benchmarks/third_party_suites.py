@@ -32,9 +32,11 @@ suites", has the figures.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tarfile
@@ -44,7 +46,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -97,6 +99,7 @@ class Event:
     function: str
     message: str
     sites: list[str]  # "dir/file.py:line" of the call site and of `via`, as tracebacks print them
+    callsite: tuple[str, int] | None = None  # the program's own line: (absolute file, line)
 
 
 @dataclass
@@ -108,6 +111,7 @@ class Run:
     seconds: float
     returncode: int | None  # None: killed at the overall limit
     events: list[Event] = field(default_factory=list)
+    root: str = ""  # the suite's tree: where its test files are
 
     @property
     def passed(self) -> set[str]:
@@ -247,7 +251,7 @@ def run_suite(
     seconds, returncode = _execute(command, tree, stem, timeout, reuse)
     summary = _beside(stem, ".txt").read_text(errors="replace")
     outcomes, failures = parse_junit(xml, summary) if xml.exists() else ({}, {})
-    return Run(outcomes, failures, seconds, returncode, read_events(log))
+    return Run(outcomes, failures, seconds, returncode, read_events(log), str(tree))
 
 
 def run_regrtest(
@@ -323,13 +327,16 @@ def read_events(log: Path) -> list[Event]:
         if not isinstance(record, dict) or record.get("level") not in DEFAULT_LEVELS or record.get("final"):
             continue
         sites = [site for site in (_site(record.get("callsite")), _site(record.get("via"))) if site]
+        frame = record.get("callsite")
+        callsite = (str(frame["file"]), int(frame["line"])) if isinstance(frame, dict) and frame.get("line") else None
         events.append(Event(str(record.get("limitation")), str(record.get("function")),
-                            str(record.get("message", "")), sites))  # fmt: skip
+                            str(record.get("message", "")), sites, callsite))  # fmt: skip
     return events
 
 
-def explaining(text: str, events: list[Event]) -> set[str]:
-    """The limitations whose events account for a test's failure `text`."""
+def explaining(text: str, events: list[Event], lines: tuple[str, range] | None = None) -> set[str]:
+    """The limitations whose events account for a test's failure `text`, or were hit on the test's own `lines`
+    (a thread or a callback the test defines hit it: the failure shows only the consequence)."""
     found = set()
     for event in events:
         name = event.function.rsplit(".", 1)[-1]
@@ -337,9 +344,35 @@ def explaining(text: str, events: list[Event]) -> set[str]:
             any(site in text for site in event.sites)
             or f"has no attribute '{name}'" in text
             or (event.message and event.message in text)
-        ):
+            or (lines is not None and event.callsite is not None and event.callsite[0] == lines[0]
+                and event.callsite[1] in lines[1])
+        ):  # fmt: skip
             found.add(event.limitation)
     return found
+
+
+def test_lines(root: str, test: str) -> tuple[str, range] | None:
+    """The file and the lines of a junit id's test function (`tests.sh_test.MiscTests::test_x[param]`)."""
+    module_and_classes, _, name = test.partition("::")
+    parts = [part for part in module_and_classes.split(".") if part]
+    for cut in range(len(parts), 0, -1):
+        path = Path(root, *parts[:cut]).with_suffix(".py")
+        if path.is_file():
+            return _function_lines(str(path), (*parts[cut:], name.split("[")[0]))
+    return None
+
+
+@cache
+def _function_lines(path: str, names: tuple[str, ...]) -> tuple[str, range] | None:
+    body: list[ast.stmt] = ast.parse(Path(path).read_text(errors="replace")).body
+    node: ast.stmt | None = None
+    for name in names:
+        node = next((n for n in body if isinstance(n, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+                     and n.name == name), None)  # fmt: skip
+        if node is None:
+            return None
+        body = node.body
+    return None if node is None else (path, range(node.lineno, (node.end_lineno or node.lineno) + 1))
 
 
 # -- comparing and printing ------------------------------------------------------------------------------------------
@@ -358,7 +391,12 @@ def verdict_of(plain: Run, run: Run) -> Verdict:
     lost = sorted(plain.passed - run.passed)
     return Verdict(
         sorted(plain.passed ^ run.passed),
-        {test: sorted(explaining(run.failures.get(test, ""), run.events)) for test in lost},
+        {
+            test: sorted(
+                explaining(run.failures.get(test, ""), run.events, run.root and test_lines(run.root, test) or None)
+            )
+            for test in lost
+        },
         sorted(run.passed - plain.passed),
     )
 
@@ -424,6 +462,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true", help="read the output a run left in --work, run nothing again")
     parser.add_argument("--json", type=Path, help="write every outcome, event and verdict to this file")
     args = parser.parse_args(argv)
+    # The runs get the dispositions a terminal gives: started with `nohup` or `&` from a script, SIGHUP, or SIGINT
+    # and SIGQUIT, are ignored and every child inherits that, so sh's tests that signal a child fail in every run.
+    for number, handler in ((signal.SIGHUP, signal.SIG_DFL), (signal.SIGQUIT, signal.SIG_DFL),
+                            (signal.SIGINT, signal.default_int_handler)):  # fmt: skip
+        signal.signal(number, handler)
     chosen_configs = args.configs or (REGRTEST_CONFIGS if args.regrtest else CONFIGS)
     configs = ["plain", *[config for config in chosen_configs if config != "plain"]]
     python = args.python.absolute()  # a venv's interpreter: resolving the link would leave the venv
