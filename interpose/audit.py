@@ -126,8 +126,11 @@ def child_process_watches(fs: str | None) -> dict[str, Watch]:
     """
     watches = {}
     for event, layout in _CHILD_EVENTS.items():
+        popen = event == "subprocess.Popen"
 
-        def escapes(args: tuple[object, ...], layout: tuple[int, int, int] = layout) -> bool:
+        def escapes(args: tuple[object, ...], layout: tuple[int, int, int] = layout, popen: bool = popen) -> bool:
+            if not popen and _called_by_subprocess():
+                return False  # subprocess's own posix_spawn or exec: its subprocess.Popen event was the child's
             return not _interposed_python(*_child(args, layout), fs)
 
         watches[event] = Watch("sandbox.child_process", escapes, _child_refusal, refused_under_warn=False)
@@ -152,6 +155,15 @@ def _child(args: tuple[object, ...], layout: tuple[int, int, int]) -> tuple[str,
         program = arguments[0] if arguments else ""
     environ = env if env is not None and hasattr(env, "get") else os.environ
     return _text(program), arguments, environ  # type: ignore[return-value]
+
+
+def _called_by_subprocess() -> bool:
+    """Whether the first frame outside interpose (the backend's own posix_spawn may stand between) that made
+    the call raising the audit event is subprocess's."""
+    frame = sys._getframe(3)  # above this function, the watch and the hook
+    while frame is not None and str(frame.f_globals.get("__name__", "")).startswith("interpose."):
+        frame = frame.f_back
+    return frame is not None and frame.f_globals.get("__name__") == "subprocess"
 
 
 def _child_refusal(event: str, args: tuple[object, ...]) -> BaseException:
