@@ -56,6 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WORK = Path("/tmp/tp")
 DEFAULT_PYTHON = ROOT / ".venv" / "bin" / "python"
 TEST_TIMEOUT = 60  # seconds per test (pytest-timeout)
+LISTED = 25  # test ids printed per configuration; --json has every one
 DEFAULT_LEVELS = frozenset({"SEVERE", "WARNING", "INFO"})  # what the default level, INFO, writes
 
 
@@ -429,8 +430,10 @@ def report(kind: str, runs: dict[str, dict[str, Run]]) -> dict[str, dict[str, Ve
             if config.endswith("warn"):
                 same = "yes" if not verdict.differs else f"NO ({len(verdict.differs)} differ)"
                 print(f"  {config:<15} warn == plain: {same}; {timing}")
-                for test in verdict.differs:
+                for test in verdict.differs[:LISTED]:
                     print(f"      {test}: plain {_outcome(plain, test)}, {config} {_outcome(run, test)}")
+                if len(verdict.differs) > LISTED:
+                    print(f"      ... and {len(verdict.differs) - LISTED} more (--json has them all)")
                 continue
             explained = [test for test, ids in verdict.lost.items() if ids]
             ids = Counter(i for found in verdict.lost.values() for i in found)
