@@ -255,6 +255,11 @@ def run_suite(
     return Run(outcomes, failures, seconds, returncode, read_events(log), str(tree))
 
 
+# test_concurrent_futures' tearDown prints each test's duration (`print("%.2fs" % dt, end=" ")`) just before
+# unittest's verdict, on the verdict's line: `test_x (id) ... 0.12s ok`.  Taken out, the line is unittest's own.
+_TIMING = re.compile(r"(?m)(\.\.\. |^)\d+\.\d+s (?=(?:ok|FAIL|ERROR|expected failure|unexpected success)\r?$|skipped )")
+
+
 def run_regrtest(
     module: str, python: Path, config: str, path: str | None, results: Path, timeout: float, reuse: bool
 ) -> Run:
@@ -263,7 +268,7 @@ def run_regrtest(
     log = _beside(stem, ".jsonl")
     command = [str(python), *interpose_prefix(config, log), "-m", "test", "-v", module]
     seconds, returncode = _execute(command, stem.parent / f"cwd.{module}.{config}", stem, timeout, reuse, path)
-    verdicts = parse_verbose(_beside(stem, ".txt").read_text(errors="replace"))
+    verdicts = parse_verbose(_TIMING.sub(r"\1", _beside(stem, ".txt").read_text(errors="replace")))
     passed = passing(verdicts)  # regrtest's verdicts, those that pass named as pytest's
     outcomes = {test: "passed" if test in passed else verdict for test, verdict in verdicts.items()}
     return Run(outcomes, {}, seconds, returncode, read_events(log))
