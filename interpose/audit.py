@@ -19,6 +19,7 @@ from interpose.host import os
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+    from types import FrameType
 
 
 class BypassRefused(RuntimeError):
@@ -160,7 +161,7 @@ def _child(args: tuple[object, ...], layout: tuple[int, int, int]) -> tuple[str,
 def _called_by_subprocess() -> bool:
     """Whether the first frame outside interpose (the backend's own posix_spawn may stand between) that made
     the call raising the audit event is subprocess's."""
-    frame = sys._getframe(3)  # above this function, the watch and the hook
+    frame: FrameType | None = sys._getframe(3)  # above this function, the watch and the hook
     while frame is not None and str(frame.f_globals.get("__name__", "")).startswith("interpose."):
         frame = frame.f_back
     return frame is not None and frame.f_globals.get("__name__") == "subprocess"

@@ -7,6 +7,7 @@ program's line; under warn it works as on CPython and each call is logged.  The 
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -344,3 +345,69 @@ def test_cpythons_test_support_suppresses_crash_reports_as_graalpys_does(tmp_pat
     out, events = _run(tmp_path, program)
     assert out.strip() == "True"
     assert events == []
+
+
+# GraalPy's posix constants are its open flags, exit statuses and these (PosixConstants.java); a sample of each kind
+# it has, and of what it lacks, written out here so that the test checks the code against the facts.
+GRAALPY_HAS_CONSTANTS = (
+    "O_CLOEXEC O_PATH O_TMPFILE EX_OK EX_CONFIG WNOHANG WUNTRACED R_OK F_OK RTLD_NOW RTLD_LOCAL SEEK_DATA"
+)
+GRAALPY_LACKS_CONSTANTS = (
+    "CLD_EXITED P_PID P_ALL WCONTINUED WEXITED WSTOPPED WNOWAIT SCHED_OTHER PRIO_PROCESS ST_RDONLY POSIX_FADV_NORMAL "
+    "POSIX_SPAWN_DUP2 XATTR_CREATE GRND_NONBLOCK EFD_CLOEXEC MFD_CLOEXEC NGROUPS_MAX TMP_MAX RTLD_DEEPBIND F_LOCK "
+    "waitid_result sched_param times_result confstr_names pathconf_names"
+)
+CONSTANTS = f"""
+import os, posix
+print([name for name in {GRAALPY_HAS_CONSTANTS.split()!r} if not hasattr(os, name) or not hasattr(posix, name)])
+print([name for name in {GRAALPY_LACKS_CONSTANTS.split()!r} if hasattr(os, name) or hasattr(posix, name)])
+print(os.WCONTINUED)
+"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_constants_graalpy_lacks_are_absent_under_enforce(tmp_path: Path, backend: str) -> None:
+    (tmp_path / "prog.py").write_text(textwrap.dedent(CONSTANTS))
+    log_file = tmp_path / "events.jsonl"
+    result = run_interposed(f"--log.file={log_file}", f"--posix-backend={backend}", "prog.py", cwd=tmp_path)
+    assert result.stdout.splitlines() == ["[]", "[]"]
+    assert "AttributeError: module 'os' has no attribute 'WCONTINUED'" in result.stderr.splitlines()[-1]
+    used = [(e["limitation"], e["function"], e["use"]) for e in read_events(log_file)]
+    assert used == [("posix.constants", "os.WCONTINUED", "unguarded")]  # hasattr is a probe, below INFO
+
+
+def test_under_warn_the_constants_are_cpythons(tmp_path: Path) -> None:
+    program = CONSTANTS.replace("print(os.WCONTINUED)", "")
+    plain = run_python("-c", textwrap.dedent(program))
+    out, _events = _run(tmp_path, program, "--policy=warn")
+    assert out == plain.stdout
+
+
+QUIRKS = """
+import os
+try:
+    os.dup2(-1, 5)
+except OSError as error:
+    print("dup2", error.errno)
+try:
+    os.utime("no-such-file", (1, 1))
+except OSError as error:
+    print("utime", type(error).__name__, error.filename)
+"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_graalpys_own_checks_and_errors_under_enforce(tmp_path: Path, backend: str) -> None:
+    """dup2 refuses a negative fd itself (EINVAL); utime's error names no file (CPython names it since 3.13)."""
+    out, events = _run(tmp_path, QUIRKS, f"--posix-backend={backend}", "--log.python.compatibility.level=FINE")
+    assert out.splitlines() == ["dup2 22", "utime FileNotFoundError None"]
+    logged = {e["limitation"] for e in events}
+    assert "fd.dup2_negative" in logged
+    assert ("fs.utime_error_path" in logged) == (sys.version_info >= (3, 13))  # before 3.13 CPython names none
+
+
+def test_under_warn_the_errors_are_cpythons_and_logged(tmp_path: Path) -> None:
+    plain = run_python("-c", textwrap.dedent(QUIRKS), cwd=tmp_path)
+    out, events = _run(tmp_path, QUIRKS, "--policy=warn", "--log.python.compatibility.level=FINE")
+    assert out == plain.stdout
+    assert "fd.dup2_negative" in {e["limitation"] for e in events}

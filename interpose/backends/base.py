@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from interpose.audit import Watch, missing_function
 from interpose.compat import ENFORCE
-from interpose.compat.catalog_surface import MISSING_MODULES, POSIX_FAMILIES
+from interpose.compat.catalog_surface import MISSING_MODULES, POSIX_CONSTANTS_ID, POSIX_FAMILIES, graalpy_lacks_constant
+from interpose.host import posix as host_posix
 from interpose.shims import surfaces
 
 TYPE_CHECKING = False
@@ -26,6 +27,12 @@ MISSING_FUNCTIONS = {
     **AUDITED_FUNCTIONS,
     **{name: id for id, (names, _hint) in POSIX_FAMILIES.items() for name in names},
 }
+# The constants, types and tables of the host's posix that GraalPy's posix does not have (posix.constants).
+MISSING_CONSTANTS = {
+    name: POSIX_CONSTANTS_ID for name, value in vars(host_posix).items() if graalpy_lacks_constant(name, value)
+}
+# Everything GraalPy's posix lacks, under enforce: absent from posix and os on both backends.
+MISSING_NAMES = {**MISSING_FUNCTIONS, **MISSING_CONSTANTS}
 # posix._have_functions on GraalPy (PosixModuleBuiltins.initialize, HEAD 85d36e23): os.py builds its supports_dir_fd,
 # supports_fd and supports_follow_symlinks sets from it.  GraalPy leaves out, as not implemented yet, FCHOWN,
 # FCHOWNAT, FEXECVE, FPATHCONF, FSTATVFS, FUTIMESAT, LINKAT, LCHOWN, LSTAT, MKFIFOAT and MKNODAT; FUTIMENS and

@@ -2,14 +2,15 @@
 
 Every function without a limitation is the host's builtin itself, so a program
 pays nothing for being interposed.  What GraalPy's native backend lacks: the 89
-posix functions GraalPy does not define (base.MISSING_FUNCTIONS; under `warn` they
-stay and each call is logged, fork and forkpty by the audit hook), and
+posix functions GraalPy does not define and the constants it does not have
+(base.MISSING_NAMES; under `warn` they stay and each call of a function is
+logged, fork and forkpty by the audit hook), and
 `fork_exec` refuses `preexec_fn` and drops credentials.
 """
 
 from __future__ import annotations
 
-from interpose.backends.base import MISSING_FUNCTIONS, Backend
+from interpose.backends.base import MISSING_NAMES, Backend
 from interpose.compat import ENFORCE
 
 TYPE_CHECKING = False
@@ -34,4 +35,4 @@ class NativeBackend(Backend):
         return namespace
 
     def absent(self, policy: str | None = None) -> dict[str, str]:
-        return MISSING_FUNCTIONS if (policy or self.policy) == ENFORCE else {}
+        return MISSING_NAMES if (policy or self.policy) == ENFORCE else {}

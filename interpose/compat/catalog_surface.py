@@ -113,6 +113,27 @@ POSIX_FAMILIES: dict[str, tuple[tuple[str, ...], str]] = {
     ),
 }
 
+# The constants GraalPy's posix defines (PosixModuleBuiltins' constructor, PosixConstants.java, HEAD 85d36e23): its
+# open flags (O_*), exit statuses (EX_*), these names, and nothing else; nor the types and tables of the functions
+# it lacks.  Any other constant of CPython's posix does not exist there (posix.constants).
+POSIX_CONSTANT_PREFIXES = ("O_", "EX_")
+POSIX_CONSTANTS = frozenset(
+    {"WNOHANG", "WUNTRACED", "R_OK", "W_OK", "X_OK", "F_OK", "RTLD_LAZY", "RTLD_NOW", "RTLD_GLOBAL", "RTLD_LOCAL",
+     "SEEK_DATA", "SEEK_HOLE"}
+)  # fmt: skip
+POSIX_OBJECTS_MISSING = ("waitid_result", "sched_param", "times_result", "confstr_names", "pathconf_names")
+POSIX_CONSTANTS_ID = "posix.constants"
+
+
+def graalpy_lacks_constant(name: str, value: object) -> bool:
+    """Whether the host posix's `name` is a constant (or a type or table) GraalPy's posix does not have."""
+    if name in POSIX_OBJECTS_MISSING:
+        return True
+    if type(value) is not int or not name.isupper():
+        return False
+    return name not in POSIX_CONSTANTS and not name.startswith(POSIX_CONSTANT_PREFIXES)
+
+
 # module -> (limitation id, the message: what GraalPy's module lacks, what to do instead)
 MODULE_FAMILIES: dict[str, tuple[str, str, str]] = {
     "select": (
@@ -210,6 +231,38 @@ SURFACE_ENTRIES: tuple[Limitation, ...] = (
     *(_posix_entry(id, names, hint) for id, (names, hint) in POSIX_FAMILIES.items()),
     *(_module_entry(module, *family) for module, family in MODULE_FAMILIES.items()),
     *(_missing_module(module, *entry) for module, entry in MISSING_MODULES.items()),
+    Limitation(
+        id="fd.dup2_negative",
+        backends=BOTH,
+        level=levels.FINE,
+        enforce="changed",
+        warn="allowed",
+        message="os.dup2 with a negative fd raises OSError(EINVAL) on GraalPy (CPython: the OS's EBADF)",
+        fact=f"GraalPy's dup2 checks fd < 0 or fd2 < 0 itself and raises EINVAL without asking the OS ({_SOURCE})",
+        hint="catch OSError for any errno when duplicating an fd that may be invalid",
+    ),
+    Limitation(
+        id="fs.utime_error_path",
+        backends=BOTH,
+        level=levels.FINE,
+        enforce="changed",
+        warn="allowed",
+        message="os.utime's OSError names no file on GraalPy (its filename is None)",
+        fact=f"GraalPy's utime raises its OSError from the POSIX error without the path, unlike stat or open "
+        f"({_SOURCE})",
+        hint="put the path in your own error message instead of reading the exception's filename",
+    ),
+    _raised(
+        POSIX_CONSTANTS_ID,
+        "this constant of os does not exist on GraalPy, whose posix has only the O_*, EX_*, WNOHANG, WUNTRACED, "
+        "*_OK, RTLD_LAZY/NOW/GLOBAL/LOCAL and SEEK_DATA/HOLE constants (no waitid_result, sched_param, "
+        "times_result, confstr_names or pathconf_names either)",
+        "GraalPy's posix adds only its openFlags, waitOptions, accessMode, exitStatus and rtld constants and "
+        f"SEEK_DATA/SEEK_HOLE (PosixConstants.java, {_SOURCE}): CLD_*, P_*, WCONTINUED, WEXITED, WSTOPPED, "
+        "WNOWAIT, SCHED_*, PRIO_*, ST_*, POSIX_FADV_*, POSIX_SPAWN_*, XATTR_*, ... raise AttributeError",
+        "test for the constant with hasattr(os, NAME); most belong to functions GraalPy lacks as well "
+        "(os.statvfs's f_flag bits: compare with the numbers of statvfs(3))",
+    ),
     Limitation(
         id=FAST_PATH,
         backends=BOTH,

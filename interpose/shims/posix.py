@@ -13,6 +13,7 @@ from __future__ import annotations
 from interpose.backends.base import graalpy_have_functions
 from interpose.host import ModuleType
 from interpose.shims.missing import logged_function, missing_attribute_hook
+from interpose.shims.quirks import with_quirks
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ def posix_contents(backend: Backend, host_posix: ModuleType) -> dict[str, object
     surface under enforce, and under warn the functions GraalPy lacks wrapped to log their calls."""
     namespace = backend.posix_namespace(host_posix)
     missing = backend.absent()
+    with_quirks(namespace, backend.logged_functions)  # GraalPy's own checks and errors (logged under warn)
     if missing:  # enforce: GraalPy's surface, and what os.py reads it from for its supports_* sets
         namespace["__getattr__"] = missing_attribute_hook("posix", missing)
         host_have = namespace.get("_have_functions")

@@ -16,7 +16,7 @@ from __future__ import annotations
 from types import FunctionType
 
 from interpose.audit import Watch, sandbox_watches
-from interpose.backends.base import MISSING_FUNCTIONS, Backend
+from interpose.backends.base import MISSING_NAMES, Backend
 from interpose.backends.emulated import (
     direntry,
     fileops,
@@ -108,7 +108,7 @@ class EmulatedBackend(Backend):
     def absent(self, policy: str | None = None) -> dict[str, str]:
         if (policy or self.policy) != ENFORCE:
             return {}
-        return {**MISSING_FUNCTIONS, **processops.MISSING, **_SPAWN_FUNCTIONS}
+        return {**MISSING_NAMES, **processops.MISSING, **_SPAWN_FUNCTIONS}
 
     def replacements(self, shim_posix: ModuleType) -> list[tuple[object, object]]:
         """`open`, `io.open` and `io.FileIO` over the emulated fds: CPython's C buffered and text layers on top."""
