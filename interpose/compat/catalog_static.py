@@ -20,10 +20,16 @@ tests/scan/test_catalog_static.py checks them against the backends' absent names
 from __future__ import annotations
 
 import importlib
+import posix
 from collections.abc import Iterable
 
 from interpose.compat.catalog import CATALOG, JAVA, NATIVE
-from interpose.compat.catalog_surface import MISSING_MODULES, POSIX_FAMILIES
+from interpose.compat.catalog_surface import (
+    MISSING_MODULES,
+    POSIX_CONSTANTS_ID,
+    POSIX_FAMILIES,
+    graalpy_lacks_constant,
+)
 
 #: Modules whose names the scanner resolves; an import of anything else binds nothing it looks at.
 MODULES = frozenset(
@@ -41,10 +47,13 @@ NOT_MINUS_ONE = "not_minus_one"  # anything but None or -1
 REDIRECT = "redirect"  # DEVNULL, an integer fd, or a call (open(...), f.fileno()): not PIPE, STDOUT or None
 NOT_F_OK = "not_f_ok"  # for follow_symlinks=False of os.access: the mode is not os.F_OK
 
-# os functions GraalPy lacks on both backends: the 89 of POSIX_FAMILIES, fork and forkpty.
-_MISSING = {"fork": "process.fork", "forkpty": "process.forkpty"} | {
-    name: id for id, (names, _hint) in POSIX_FAMILIES.items() for name in names
-}
+# os names GraalPy lacks on both backends: the 89 functions of POSIX_FAMILIES, fork and forkpty, and the constants
+# of this interpreter's posix that GraalPy's does not define (posix.constants).
+_MISSING = (
+    {"fork": "process.fork", "forkpty": "process.forkpty"}
+    | {name: id for id, (names, _hint) in POSIX_FAMILIES.items() for name in names}
+    | {name: POSIX_CONSTANTS_ID for name, value in vars(posix).items() if graalpy_lacks_constant(name, value)}
+)
 # What os.py defines only over fork (base.SPAWN_NAMES).
 _SPAWN = ("spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe",
           "P_WAIT", "P_NOWAIT", "P_NOWAITO")  # fmt: skip

@@ -24,6 +24,8 @@ def test_every_id_is_in_the_catalog_and_applies_to_the_backend(backend: str) -> 
 def test_the_names_graalpy_lacks_are_the_backends_absent_names() -> None:
     native, java = StaticRules("native"), StaticRules("java")
     for module in ("os", "posix"):
+        for name, id in base.MISSING_CONSTANTS.items():  # CLD_EXITED, WCONTINUED, waitid_result, ...
+            assert native.absent[f"{module}.{name}"] == java.absent[f"{module}.{name}"] == id
         for name, id in base.MISSING_FUNCTIONS.items():
             assert native.absent[f"{module}.{name}"] == id
             expected = {"posix_spawn": "process.posix_spawn", "posix_spawnp": "process.posix_spawn"}.get(name, id)
