@@ -46,7 +46,8 @@ def _log_level(text: str) -> str:
     return text.strip().upper()
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    _not_rewritten(pluginmanager)
     group = parser.getgroup("interpose", "interpose: run as on GraalPy's POSIX backends")
     group.addoption(
         "--interpose", choices=BACKENDS, default=None, metavar="BACKEND",
@@ -69,6 +70,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="log and list events at or above this Java level (default INFO; FINE shows what GraalPy silently "
         "ignores or approximates, FINER also probes); for --interpose and the interpose_fs fixture",
     )  # fmt: skip
+
+
+def _not_rewritten(pluginmanager: pytest.PytestPluginManager) -> None:
+    """Keep pytest from rewriting the asserts of interpose's own modules.
+
+    pytest marks every module of a pytest11 plugin's distribution for assert rewriting, so each module of
+    interpose a session imports (the java backend, the providers, ...) would be parsed and compiled again,
+    and every run under PYTHONDONTWRITEBYTECODE (about 1.7 s for the interpose_fs fixture's first test),
+    instead of loaded from its byte-code.  interpose's asserts are invariants, not tests: there is nothing
+    for pytest to explain.  pytest has no public way to unmark a package; its marks are a set of names.
+    """
+    hook = getattr(pluginmanager, "rewrite_hook", None)
+    marked = getattr(hook, "_must_rewrite", None)
+    if isinstance(marked, set) and "interpose" in marked:
+        marked.discard("interpose")
+        cache = getattr(hook, "_marked_for_rewrite_cache", None)
+        if isinstance(cache, dict):
+            cache.clear()
 
 
 def _check(options: argparse.Namespace) -> str | None:
