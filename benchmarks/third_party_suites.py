@@ -40,6 +40,7 @@ import signal
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 import xml.etree.ElementTree as ElementTree
 from collections import Counter
@@ -454,6 +455,11 @@ def report(kind: str, runs: dict[str, dict[str, Run]]) -> dict[str, dict[str, Ve
     return summary
 
 
+def _alone(lock: threading.Lock, call: Callable[[], Run]) -> Run:
+    with lock:
+        return call()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help="packages (default: all seven) or, with --regrtest, modules")
@@ -493,9 +499,13 @@ def main(argv: list[str] | None = None) -> int:
         for package in chosen:
             tree = source_tree(package, args.work, python)
             jobs += [(package.name, c, partial(run_suite, package, tree, venv_python, c, *common)) for c in configs]
+    # Two runs of one suite never overlap (pexpect's socket tests bind one fixed port): configurations go in
+    # turn across the suites, and each suite's runs take its lock.
+    jobs.sort(key=lambda job: configs.index(job[1]))
+    locks = {name: threading.Lock() for name, _, _ in jobs}
     runs: dict[str, dict[str, Run]] = {}
     with ThreadPoolExecutor(max_workers=max(1, min(args.jobs, 2))) as pool:
-        futures = [pool.submit(call) for _, _, call in jobs]
+        futures = [pool.submit(_alone, locks[name], call) for name, _, call in jobs]
         for (name, config, _), future in zip(jobs, futures, strict=True):
             run = future.result()
             runs.setdefault(name, {})[config] = run
