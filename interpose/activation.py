@@ -51,7 +51,7 @@ class Activation:
         self.swaps: list[rebinding.Swap] = []
         self.finder: ShimFinder | None = None
         self.posix_patch: PosixPatch | None = None
-        self.sizes: dict[rebinding.NamespaceKey, int] | None = None  # namespace sizes right after the swap
+        self.sizes: rebinding.Snapshot | None = None  # the modules' namespaces and their sizes right after the swap
         self.watching = False
 
 
@@ -150,7 +150,7 @@ def _install(activation: Activation, backend: Backend) -> None:
     rebinding.swap_references(activation.mapping, skip, activation.swaps)
     if activation.settings.policy == compat.ENFORCE:
         _take_out_missing_modules(activation, activation.finder.missing)
-    activation.sizes = rebinding.namespace_sizes()
+    activation.sizes = rebinding.snapshot()
     rebinding.override_globals(overrides, activation.swaps)
     _patch_stdlib(activation)
     activation.watching = True

@@ -15,6 +15,7 @@ from interpose.host import ModuleType
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from collections.abc import Set as AbstractSet
 
 # Modules that must keep the host: interpose itself, and importlib, which loads Python code from the host
 # (GraalPy makes the same exception for its language home; a backend that replaces `_io`'s contents gives
@@ -57,89 +58,154 @@ _keeps_host_by_name: dict[str, bool] = {}  # module name -> _keeps_host(name): a
 NamespaceKey = tuple[str, int]
 
 
-def _loaded_namespaces() -> dict[NamespaceKey, dict[str, object]]:
-    """(name, id(namespace)) -> namespace of every loaded module, in C loops over `sys.modules`.
+class Snapshot:
+    """The loaded modules at one moment: their namespaces and the namespaces' sizes, collected in C loops.
 
-    `sys.modules` may also hold None, or objects that are not modules (3.11's `typing.io`, a package's stand-in
-    object): those are kept when their `__dict__` is a dict, as a module's is.
+    A snapshot taken while `sys.modules` holds the same modules under the same names as the one before shares
+    its keys (`keys is`), so that "nothing was imported and no namespace changed size since" is two list
+    comparisons: what a test fixture that activates once per test pays, instead of a walk over every module.
     """
-    items = list(sys.modules.items())
-    if not items:
-        return {}
-    names, modules = zip(*items, strict=True)
-    count = len(modules)
-    # getattr(module, "__dict__", None) for each, in C (its overloads defeat the checker: not all are dicts)
-    namespaces: list[dict[str, object]] = list(map(getattr, modules, ["__dict__"] * count, [None] * count))  # type: ignore[misc]
-    keys = zip(names, map(id, namespaces), strict=True)
-    dicts = list(map(isinstance, namespaces, [dict] * count))
-    if all(dicts):
-        return dict(zip(keys, namespaces, strict=True))
-    from itertools import compress  # a C module, loaded already where stand-ins are (typing imports it)
 
-    return dict(compress(zip(keys, namespaces, strict=True), dicts))
+    __slots__ = ("items", "keys", "namespaces", "sizes")
+
+    def __init__(
+        self, items: tuple[object, ...], keys: list[NamespaceKey], namespaces: list[dict[str, object]]
+    ) -> None:
+        self.items = items
+        self.keys = keys
+        self.namespaces = namespaces
+        self.sizes = list(map(len, namespaces))
+
+    def same_as(self, other: Snapshot | None) -> bool:
+        """Whether nothing was imported or dropped, and no namespace changed size, between `other` and this."""
+        if other is None:
+            return False
+        return (self.keys is other.keys or self.items == other.items) and self.sizes == other.sizes
+
+    def table(self) -> dict[NamespaceKey, int]:
+        return dict(zip(self.keys, self.sizes, strict=True))
+
+    def changed_since(self, other: Snapshot) -> list[tuple[NamespaceKey, dict[str, object], int]]:
+        """(key, namespace, size) of each namespace that is new, or of another size, since `other`."""
+        if self.same_as(other):
+            return []
+        before = other.table()
+        return [
+            (key, namespace, size)
+            for key, namespace, size in zip(self.keys, self.namespaces, self.sizes, strict=True)
+            if before.get(key) != size
+        ]
 
 
-def namespace_sizes(namespaces: dict[NamespaceKey, dict[str, object]] | None = None) -> dict[NamespaceKey, int]:
-    """(name, id) -> size of every module namespace: what deactivation compares against to find what changed."""
-    if namespaces is None:
-        namespaces = _loaded_namespaces()
-    return dict(zip(namespaces, map(len, namespaces.values()), strict=True))
+# The latest snapshots (activation and deactivation alternate between two sets of modules, shims and hosts):
+# a new one shares the keys of one of the same modules under the same names.
+_recent: list[Snapshot] = []
 
 
-# Per mapping (its keys), the namespaces looked at and found holding none of its objects, with their size then;
-# and those holding some, with their size and the keys that held them.  Activating again (a test fixture does,
-# once per test) looks again only at namespaces that are new, changed size, or held something.
-_clean: dict[frozenset[int], dict[NamespaceKey, int]] = {}
-_holders: dict[frozenset[int], dict[NamespaceKey, tuple[int, tuple[str, ...]]]] = {}
+def snapshot() -> Snapshot:
+    """The loaded modules' namespaces now (`sys.modules` may also hold None, or objects that are not modules,
+    3.11's `typing.io` or a package's stand-in: those count when their `__dict__` is a dict, as a module's is)."""
+    items = tuple(sys.modules.items())
+    previous = next((recent for recent in _recent if recent.items == items), None)
+    if previous is not None:  # the same names for the same objects: shared keys
+        taken = Snapshot(previous.items, previous.keys, previous.namespaces)
+    else:
+        keys: list[NamespaceKey] = []
+        namespaces: list[dict[str, object]] = []
+        if items:
+            names, modules = zip(*items, strict=True)
+            count = len(modules)
+            # getattr(module, "__dict__", None) for each, in C (its overloads defeat the checker)
+            found: list[dict[str, object]] = list(map(getattr, modules, ["__dict__"] * count, [None] * count))  # type: ignore[misc]
+            pairs = zip(zip(names, map(id, found), strict=True), found, strict=True)
+            dicts = list(map(isinstance, found, [dict] * count))
+            if not all(dicts):
+                from itertools import compress  # a C module, loaded already where stand-ins are (typing)
+
+                pairs = compress(pairs, dicts)  # type: ignore[assignment]
+            for key, namespace in pairs:
+                keys.append(key)
+                namespaces.append(namespace)
+        taken = Snapshot(items, keys, namespaces)
+        _recent.insert(0, taken)
+        del _recent[4:]
+    return taken
+
+
+class _Holdings:
+    """For one mapping: the namespaces found holding none of its objects (with their size then), those holding
+    some (size, the keys, the namespace), and the snapshot of the last full look."""
+
+    __slots__ = ("clean", "holders", "looked")
+
+    def __init__(self) -> None:
+        self.clean: dict[NamespaceKey, int] = {}
+        self.holders: dict[NamespaceKey, tuple[int, tuple[str, ...], dict[str, object]]] = {}
+        self.looked: Snapshot | None = None
+
+
+# Per mapping (its keys): activating again (a test fixture does, once per test) looks again only at namespaces that
+# are new, changed size, or held something; when nothing was imported since, only at those that held something.
+_holdings: dict[frozenset[int], _Holdings] = {}
 
 
 def swap_references(
     mapping: dict[int, tuple[object, object]], skip: Sequence[object], swaps: list[Swap], *, cached: bool = True,
-    changed_since: dict[NamespaceKey, int] | None = None,
-) -> None:  # fmt: skip
+    changed_since: Snapshot | None = None,
+) -> Snapshot:  # fmt: skip
     """Swap, in every module's globals, each object in `mapping` for its replacement; append each swap to `swaps`.
 
     Each swap is recorded as it is made, so that a failure part-way leaves `swaps` able to undo what was done.
     `cached`: remember where the objects were held (worth it for host objects, which stay the same);
-    `changed_since`: look only at the namespaces whose size differs from this record (`namespace_sizes()`).
-    This runs over every loaded module twice per activation (a test fixture activates once per test): which
-    namespaces to look at is decided by set operations on sizes, in C; only those are walked in Python.
+    `changed_since`: look only at the namespaces new or of another size since this snapshot.
+    Returns the snapshot taken before swapping (a swap changes no namespace's size).
     """
-    namespaces = _loaded_namespaces()
-    sizes = namespace_sizes(namespaces)
+    now = snapshot()
     wanted = mapping.keys()
-    key = frozenset(wanted)
-    clean = _clean.setdefault(key, {}) if cached else {}
-    holders = _holders.setdefault(key, {}) if cached else {}
-    known = changed_since if changed_since is not None else clean
+    holdings = _holdings.setdefault(frozenset(wanted), _Holdings()) if cached else _Holdings()
+    if changed_since is not None:
+        todo = now.changed_since(changed_since)
+    elif now.same_as(holdings.looked):
+        todo = [(slot, held[2], held[0]) for slot, held in holdings.holders.items()]
+    else:
+        table = now.table()
+        namespaces = dict(zip(now.keys, now.namespaces, strict=True))
+        todo = [(slot, namespaces[slot], size) for slot, size in table.items() - holdings.clean.items()]
+        holdings.looked = now if cached else None
     skip_ids = {id(vars(module)) for module in skip if type(getattr(module, "__dict__", None)) is dict}
-    keeps_host = _keeps_host_by_name
-    for slot, size in sizes.items() - known.items():
-        name, namespace_id = slot
-        keep = keeps_host.get(name)
-        if keep is None:
-            keep = keeps_host[name] = _keeps_host(name)
-        if keep or namespace_id in skip_ids:
-            clean[slot] = size
-            continue
-        namespace = namespaces[slot]
-        held = holders.get(slot)
-        if held is not None and held[0] == size:
-            keys = held[1]
-        elif wanted.isdisjoint(map(id, namespace.values())):  # the usual case, decided in C
-            clean[slot] = size
-            holders.pop(slot, None)
-            continue
-        else:
-            keys = tuple(name for name, value in list(namespace.items()) if id(value) in wanted)
-            holders[slot] = (size, keys)
-            clean.pop(slot, None)
-        for name in keys:
+    for slot, namespace, size in todo:
+        for name in _holding_keys(holdings, slot, namespace, size, wanted, skip_ids):
             value = namespace.get(name)
             pair = mapping.get(id(value))
             if pair is not None and pair[0] is value:
                 swaps.append((namespace, name, value, pair[1]))
                 namespace[name] = pair[1]
+    return now
+
+
+def _holding_keys(
+    holdings: _Holdings, slot: NamespaceKey, namespace: dict[str, object], size: int, wanted: AbstractSet[int],
+    skip_ids: set[int],
+) -> tuple[str, ...]:  # fmt: skip
+    """The keys of `namespace` that hold an object of the mapping (none for interpose's own and skipped ones)."""
+    name, namespace_id = slot
+    keep = _keeps_host_by_name.get(name)
+    if keep is None:
+        keep = _keeps_host_by_name[name] = _keeps_host(name)
+    if keep or namespace_id in skip_ids:
+        holdings.clean[slot] = size
+        return ()
+    held = holdings.holders.get(slot)
+    if held is not None and held[0] == size:
+        return held[1]
+    if wanted.isdisjoint(map(id, namespace.values())):  # the usual case, decided in C
+        holdings.clean[slot] = size
+        holdings.holders.pop(slot, None)
+        return ()
+    keys = tuple(key for key, value in list(namespace.items()) if id(value) in wanted)
+    holdings.holders[slot] = (size, keys, namespace)
+    holdings.clean.pop(slot, None)
+    return keys
 
 
 def undo_swaps(swaps: list[Swap]) -> None:

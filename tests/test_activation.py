@@ -278,7 +278,7 @@ _STEPS = {
     "finder": (ShimFinder, "install_specs"),
     "module swap": (rebinding, "replacement_map"),
     "references": (rebinding, "swap_references"),
-    "sizes": (rebinding, "namespace_sizes"),
+    "sizes": (rebinding, "snapshot"),
     "audit": (audit, "watch"),
 }
 
