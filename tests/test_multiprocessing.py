@@ -184,15 +184,10 @@ def test_on_the_java_backend_no_semlock_and_no_shared_memory_but_thread_pools_wo
     }
 
 
-# Under java+warn shared memory still fails: shm_open gives a host fd, which the emulated fd table does not know
-# (docs/backends.md); the rest is CPython's.
-WITHOUT_SHARED_MEMORY = SYNCHRONIZATION.replace('    attempt("SharedMemory"', "    # ")
-
-
 @pytest.mark.parametrize("options", [("--posix-backend=java", "--policy=warn"), ("--posix-backend=native",)])
 def test_elsewhere_they_are_cpythons(tmp_path: Path, options: tuple[str, ...]) -> None:
-    out, events = _run(tmp_path, WITHOUT_SHARED_MEMORY, *options)
-    plain = run_python("-c", textwrap.dedent(WITHOUT_SHARED_MEMORY))
+    out, events = _run(tmp_path, SYNCHRONIZATION, *options)
+    plain = run_python("-c", textwrap.dedent(SYNCHRONIZATION))
     assert out == plain.stdout
     semlock = [e["outcome"] for e in events if e["limitation"] == "multiprocessing.semlock"]
     assert set(semlock) == ({"allowed"} if "--policy=warn" in options else set())  # one per (call site, via)

@@ -109,9 +109,24 @@ def patch_shared_memory(module: ModuleType, backend: str, policy: str, swaps: li
 
     shim = ModuleType(host.__name__, host.__doc__)
     vars(shim).update(vars(host))
-    for name in ("shm_open", "shm_unlink"):
-        vars(shim)[name] = _refused_function(getattr(host, name), f"mmap.{name}", name, unsupported)
+    vars(shim)["shm_open"] = _refused_function(_adopting(host.shm_open), "mmap.shm_open", "shm_open", unsupported)
+    vars(shim)["shm_unlink"] = _refused_function(host.shm_unlink, "mmap.shm_unlink", "shm_unlink", unsupported)
     swap(module, "_posixshmem", shim, swaps)
+
+
+def _adopting(shm_open: Callable[..., int]) -> Callable[..., int]:
+    """Under warn: the fd shm_open returns (C code's) made one of the program's own, as os.open's would be."""
+    from interpose import activation
+
+    def adopting(path: object, flags: int, mode: int = 0o777) -> int:
+        fd = shm_open(path, flags, mode)
+        active = activation.active()
+        adopt = getattr(active.backend, "adopt_host_fd", None) if active is not None else None
+        if adopt is not None:
+            adopt(fd, flags)
+        return fd
+
+    return adopting
 
 
 def _refused_function(

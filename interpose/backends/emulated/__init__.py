@@ -59,7 +59,7 @@ class EmulatedBackend(Backend):
             **functions,
             **pathops.build(self.process, functions),
             **direntry.build(self.process),
-            **processops.build(self.process, spawn_and_wait),
+            **processops.build(self.process, spawn_and_wait, functions),
             **hostonly.build(self.process),
             **xattrs.build(self.process),  # over the provider: hostonly's host-path versions are not used
             **forkexec.spawn_functions(self.process, _SPAWN_FUNCTIONS),
@@ -78,6 +78,12 @@ class EmulatedBackend(Backend):
         """A fresh process over `fs` for the same functions: every fd closed, cwd, umask and children anew."""
         self.process.reset(provider(fs))
         self._adopt_standard_streams()
+
+    def adopt_host_fd(self, fd: int, flags: int) -> None:
+        """Make a real fd that C code opened for the program (shm_open under warn) one of the program's own."""
+        from interpose.backends.emulated.fileops import adopt_real_fd
+
+        adopt_real_fd(self.process.table, fd, flags)
 
     def _adopt_standard_streams(self) -> None:
         from interpose.fs.host import HostFileHandle

@@ -67,7 +67,8 @@ def _is_regular(fd: int, d: OpenFile) -> bool:
     return st.S_ISREG((os.fstat(d.fd) if d.real else d.handle.stat()).st_mode)
 
 
-def _adopt(table: FdTable, fd: int, flags: int) -> None:
+def adopt_real_fd(table: FdTable, fd: int, flags: int) -> None:
+    """A real fd the program made outside the table (a pipe, a pty, shared memory): one of its own, same number."""
     from interpose.fs.host import HostFileHandle
 
     table.adopt(fd, HostFileHandle(fd, ""), "", flags)
@@ -366,21 +367,28 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
 
     def pipe() -> tuple[int, int]:
         read_end, write_end = os.pipe()
-        _adopt(table, read_end, os.O_RDONLY)
-        _adopt(table, write_end, os.O_WRONLY)
+        adopt_real_fd(table, read_end, os.O_RDONLY)
+        adopt_real_fd(table, write_end, os.O_WRONLY)
         return read_end, write_end
 
     def pipe2(flags: int, /) -> tuple[int, int]:
         read_end, write_end = os.pipe2(flags)
-        _adopt(table, read_end, os.O_RDONLY | flags)
-        _adopt(table, write_end, os.O_WRONLY | flags)
+        adopt_real_fd(table, read_end, os.O_RDONLY | flags)
+        adopt_real_fd(table, write_end, os.O_WRONLY | flags)
         return read_end, write_end
 
     def openpty() -> tuple[int, int]:
         main, follower = os.openpty()
-        _adopt(table, main, os.O_RDWR)
-        _adopt(table, follower, os.O_RDWR)
+        adopt_real_fd(table, main, os.O_RDWR)
+        adopt_real_fd(table, follower, os.O_RDWR)
         return main, follower
+
+    def forkpty() -> tuple[int, int]:
+        """Under warn only (GraalPy has none): the host's, its main end known to the parent's fd table."""
+        pid, main = os.forkpty()
+        if pid != 0:
+            adopt_real_fd(table, main, os.O_RDWR)
+        return pid, main
 
     def ttyname(fd: int, /) -> str:
         d = description(fd)
@@ -398,5 +406,5 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         read, write, pread, pwrite, readv, writev, lseek, fstat, ftruncate, fsync, fdatasync, close,
         closerange, dup, dup2, isatty, get_inheritable, set_inheritable, get_blocking, set_blocking, fchmod,
         fchown, fstatvfs, device_encoding, lockf, posix_fallocate, posix_fadvise, sendfile, copy_file_range,
-        pipe, pipe2, openpty, ttyname, get_terminal_size,
+        pipe, pipe2, openpty, forkpty, ttyname, get_terminal_size,
     )}  # fmt: skip

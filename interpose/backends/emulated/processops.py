@@ -40,9 +40,12 @@ MISSING = {"geteuid": "process.effective_ids", "getegid": "process.effective_ids
 _KILL_SIGNALS = (SIGKILL, SIGTERM, 0)
 
 
-def limited_host_function(name: str, limitation: str, feature: str | None = None) -> Callable[..., object]:
-    """The host's function, behind a limitation: UnsupportedOperation(feature) under enforce, logged under warn."""
-    host = getattr(os, name)
+def limited_host_function(
+    name: str, limitation: str, feature: str | None = None, implementation: Callable[..., object] | None = None
+) -> Callable[..., object]:
+    """The host's function (or the backend's own `implementation` of it), behind a limitation:
+    UnsupportedOperation(feature) under enforce, logged then called under warn."""
+    host = implementation if implementation is not None else getattr(os, name)
     message = name if feature is None else feature
 
     def limited(*args: object, **kwargs: object) -> object:
@@ -61,7 +64,9 @@ def limited_host_functions(functions: dict[str, str]) -> dict[str, Callable[...,
     return {name: limited_host_function(name, limitation) for name, limitation in present.items()}
 
 
-def build(process: EmulatedProcess, spawn_and_wait: Callable[[list[str]], int]) -> dict[str, Callable[..., Any]]:
+def build(
+    process: EmulatedProcess, spawn_and_wait: Callable[[list[str]], int], own: dict[str, Callable[..., Any]]
+) -> dict[str, Callable[..., Any]]:
     """The process part of the shim posix: REFUSED limited, geteuid/getegid logged (absent under enforce)."""
 
     def kill(pid: int, signal: int, /) -> None:
@@ -106,8 +111,10 @@ def build(process: EmulatedProcess, spawn_and_wait: Callable[[list[str]], int]) 
         text = os.fsdecode(command) if isinstance(command, bytes) else command
         return spawn_and_wait([shell, "-c", text])  # type: ignore[list-item]
 
-    namespace: dict[str, Callable[..., Any]] = {
-        name: limited_host_function(name, "fd.openpty" if name == "openpty" else f"process.{name}", feature)
+    namespace: dict[str, Callable[..., Any]] = {  # `own`: the backend's functions (openpty registers its fds)
+        name: limited_host_function(
+            name, "fd.openpty" if name == "openpty" else f"process.{name}", feature, own.get(name)
+        )
         for name, feature in REFUSED.items()
         if hasattr(os, name)
     }
