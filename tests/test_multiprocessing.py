@@ -7,6 +7,7 @@ line, so they are interposed too.
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -191,3 +192,32 @@ def test_elsewhere_they_are_cpythons(tmp_path: Path, options: tuple[str, ...]) -
     assert out == plain.stdout
     semlock = [e["outcome"] for e in events if e["limitation"] == "multiprocessing.semlock"]
     assert set(semlock) == ({"allowed"} if "--policy=warn" in options else set())  # one per (call site, via)
+
+
+LOCAL_TARGET = """
+import multiprocessing
+
+def main():
+    def work():
+        print("child ran")
+    process = multiprocessing.Process(target=work)
+    try:
+        process.start()
+    except Exception as error:
+        print(type(error).__name__)
+    else:
+        process.join()
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def test_a_target_spawn_cannot_pickle_is_explained_at_info(tmp_path: Path) -> None:
+    """Fork (CPython's default on Linux) copies a local function; spawn (GraalPy's) must pickle it, and cannot."""
+    plain = run_python("-c", textwrap.dedent(LOCAL_TARGET))
+    assert plain.stdout.strip() == ("child ran" if sys.version_info < (3, 14) else "AttributeError")
+    out, events = _run(tmp_path, LOCAL_TARGET)
+    assert out.strip() in ("AttributeError", "PicklingError")
+    info = [(e["limitation"], e["callsite"]["line"]) for e in events if e["level"] == "INFO"]
+    assert info == [("multiprocessing.spawn_pickle", 9)]

@@ -288,6 +288,15 @@ SURFACE_ENTRIES: tuple[Limitation, ...] = (
         "is spawn on every platform (CPython's default is fork on Linux up to 3.13)",
         hint=_SPAWN_HINT,
     ),
+    _raised(
+        "multiprocessing.spawn_pickle",
+        "a process started by spawn (GraalPy's only start method, and its default) pickles its target and "
+        "arguments: these cannot be pickled",
+        "GraalPy's multiprocessing/context.py makes spawn the default on every platform; spawn sends the Process "
+        "object to the child by pickle, so a local function, a lambda or a lock as target or argument fails "
+        "(CPython's default on Linux up to 3.13, fork, copies them)",
+        "give the Process a module-level function and picklable arguments, or use threads",
+    ),
     _raised_on_java(
         "multiprocessing.semlock",
         "multiprocessing's locks, semaphores, events, conditions and queues cannot be created on the java "

@@ -39,6 +39,36 @@ def _refusing_popen(
     return staticmethod(_Popen)
 
 
+def _spawned_by_default(popen: Callable[[object], object], spawn_process: type) -> staticmethod[[object], object]:
+    """A process of the default context starts by spawn, as on GraalPy (CPython on Linux forks it): noted at FINE,
+    and at INFO when its target or arguments cannot be pickled, which spawn needs and fork does not."""
+
+    def _Popen(process_obj: object) -> object:
+        if isinstance(process_obj, spawn_process):  # the program chose spawn itself
+            return popen(process_obj)
+        hit("multiprocessing.start_methods", "multiprocessing.Process.start")
+        try:
+            return popen(process_obj)
+        except Exception as error:
+            if _raised_by_pickling(error):
+                hit("multiprocessing.spawn_pickle", "multiprocessing.Process.start")
+            raise
+
+    return staticmethod(_Popen)
+
+
+def _raised_by_pickling(error: BaseException) -> bool:
+    """Whether `error` came out of multiprocessing's pickling of the process (reduction.dump): its message varies
+    (3.11 "Can't pickle local object", 3.13 "Can't get local object", "cannot pickle '_thread.lock' object")."""
+    traceback = error.__traceback__
+    while traceback is not None:
+        code = traceback.tb_frame.f_code
+        if code.co_name == "dump" and code.co_filename.endswith("reduction.py"):
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
 def _start_methods(original: Callable[[object], list[str]]) -> Callable[[object], list[str]]:
     def get_all_start_methods(self: object) -> list[str]:
         if hit("multiprocessing.start_methods", "multiprocessing.get_all_start_methods"):
@@ -75,6 +105,9 @@ def patch(package: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> 
         swap(package, "get_all_start_methods", methods.__get__(context._default_context), swaps)
     spawn = context._concrete_contexts.get("spawn")
     if policy == ENFORCE and spawn is not None:
+        spawn_process = context.SpawnProcess
+        if backend != "java":  # java refuses spawn itself (above)
+            swap(spawn_process, "_Popen", _spawned_by_default(spawn_process._Popen, spawn_process), swaps)
         default_context = context._default_context
         state = vars(default_context)
         if state["_actual_context"] is None:  # looked up while active, it is spawn: unset again afterwards
