@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from interpose.backends.emulated import fdtable
+from tests.conftest import read_events, run_interposed
 from tests.emulated.emu import Emulated, activated
 from tests.emulated.test_private_fds import open_fds
 from tests.java.test_checklist import hits, plain, run
@@ -301,3 +302,13 @@ def test_posix_spawn_under_warn_hands_the_child_the_real_file(tmp_path: Path) ->
     out, events = run(tmp_path, SPAWN, "warn")
     assert out == ["0 spawned"]
     assert hits(events) == []  # process.posix_spawn is logged too, but it is not one of the java rows under test
+
+
+def test_a_standard_stream_onto_a_file_only_the_provider_has_is_named(tmp_path: Path) -> None:
+    """sys.stdout is a C object over the real fd 1, which cannot be a memory file: its EBADF is never silent."""
+    log = tmp_path / "events.jsonl"
+    program = "import os\nos.dup2(os.open('/x.txt', os.O_WRONLY | os.O_CREAT), 1)\nprint('lost')\n"
+    result = run_interposed("--posix-backend=java", "--fs=memory", f"--log.file={log}", "-c", program)
+    assert "Bad file descriptor" in result.stderr
+    events = [(e["limitation"], e["function"], e["callsite"]["line"]) for e in read_events(log)]
+    assert ("fd.native_code", "os.dup2", 2) in events

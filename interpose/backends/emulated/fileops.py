@@ -67,6 +67,9 @@ def _is_regular(fd: int, d: OpenFile) -> bool:
     return st.S_ISREG((os.fstat(d.fd) if d.real else d.handle.stat()).st_mode)
 
 
+_LAST_STANDARD_STREAM = 2
+
+
 def adopt_real_fd(table: FdTable, fd: int, flags: int) -> None:
     """A real fd the program made outside the table (a pipe, a pty, shared memory): one of its own, same number."""
     from interpose.fs.host import HostFileHandle
@@ -238,6 +241,10 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         keep = bool(inheritable) and d.real
         if keep and hit("fd.inheritable_ignored", "os.dup2", {"fd": fd2, "inheritable": True}):
             keep = False
+        if fd2 <= _LAST_STANDARD_STREAM and not d.real:
+            # sys.stdin/stdout/stderr and C code use the real 0-2, which cannot be a file only the provider has:
+            # they fail with EBADF from now on (on GraalPy sys.stdout is over the emulated fd and reaches it)
+            hit("fd.native_code", "os.dup2", {"fd": fd2, "reason": "standard stream onto a file only the provider has"})
         return table.dup2(fd, fd2, inheritable=keep)
 
     def _open_or_none(fd: object) -> OpenFile | None:
