@@ -242,10 +242,23 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         if keep and hit("fd.inheritable_ignored", "os.dup2", {"fd": fd2, "inheritable": True}):
             keep = False
         if fd2 <= _LAST_STANDARD_STREAM and not d.real:
-            # sys.stdin/stdout/stderr and C code use the real 0-2, which cannot be a file only the provider has:
-            # they fail with EBADF from now on (on GraalPy sys.stdout is over the emulated fd and reaches it)
-            hit("fd.native_code", "os.dup2", {"fd": fd2, "reason": "standard stream onto a file only the provider has"})
+            return _standard_stream_onto_virtual(fd, fd2, keep)
         return table.dup2(fd, fd2, inheritable=keep)
+
+    def _standard_stream_onto_virtual(fd: int, fd2: int, inheritable: bool) -> int:
+        """A file only the provider has onto 0-2: the emulated fd names it, but the real fd cannot, so it keeps
+        the stream it was (sys.stdout and C code go on writing the terminal; on GraalPy, whose sys.stdout is over
+        its emulated fd, they reach the file): named as fd.native_code."""
+        hit("fd.native_code", "os.dup2", {"fd": fd2, "reason": "standard stream onto a file only the provider has"})
+        try:
+            stream = os.dup(fd2)
+        except OSError:
+            return table.dup2(fd, fd2, inheritable=inheritable)  # no real stream there to keep
+        try:
+            return table.dup2(fd, fd2, inheritable=inheritable)
+        finally:
+            os.dup2(stream, fd2)
+            os.close(stream)
 
     def _open_or_none(fd: object) -> OpenFile | None:
         """description(), with None for an fd that is not open (isatty and device_encoding answer, not raise)."""
