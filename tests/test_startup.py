@@ -125,3 +125,15 @@ def test_activation_that_fails_part_way_leaves_a_plain_interpreter(tmp_path: Pat
     assert result.returncode == 0
     assert result.stderr == f"interpose: not activated: [Errno 2] No such file or directory: '{missing}'\n"
     assert result.stdout.splitlines() == ["fd 1 works", "False False None True"]
+
+
+@pytest.mark.parametrize("backend", ["native", "java"])
+def test_a_script_with_a_coding_cookie_runs_through_the_start_up_line(tmp_path: Path, backend: str) -> None:
+    """CPython's tokenizer reads such a script through `io.open(fd)` of the fd C opened, after the start-up line
+    activated: under java (host) that fd is the program's own, not an unknown one (found by sh's test suite)."""
+    script = tmp_path / "cookie.py"
+    script.write_bytes(b"# -*- coding: latin-1 -*-\nprint('caf\xe9')\n")
+    plain = run_python(str(script))
+    result = run_python(str(script), env={"INTERPOSE_BACKEND": backend})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == plain.stdout == "caf\u00e9\n"

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from interpose.backends.emulated import fdtable
-from tests.conftest import read_events, run_interposed
+from tests.conftest import read_events, run_interposed, run_python
 from tests.emulated.emu import Emulated, activated
 from tests.emulated.test_private_fds import open_fds
 from tests.java.test_checklist import hits, plain, run
@@ -318,3 +318,13 @@ def test_a_standard_stream_onto_a_file_only_the_provider_has_is_named(tmp_path: 
     assert result.stderr.endswith("in the file\n")
     events = [(e["limitation"], e["function"], e["callsite"]["line"]) for e in read_events(log)]
     assert ("fd.native_code", "os.dup2", 2) in events
+
+
+def test_a_listing_of_the_process_fds_shows_the_programs_own(tmp_path: Path) -> None:
+    """interpose's own real fds (placeholders' source, the standard streams' copies) are not the program's."""
+    program = "import os\nprint(sorted(os.listdir('/dev/fd')) == sorted(os.listdir('/proc/self/fd')))\n" \
+              "print(len(os.listdir('/dev/fd')))\n"  # fmt: skip
+    plain = run_python("-c", program)
+    result = run_interposed("--posix-backend=java", "-c", program)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == plain.stdout

@@ -181,11 +181,16 @@ class FdTable:
         self._lock = _thread.allocate_lock()
         self._inherited: dict[int, tuple[int, int]] = {}  # fd -> (st_dev, st_ino) of a file open at start
         self._provider_fds: Callable[[], tuple[int, ...]] = tuple
+        self._c_files = False
 
-    def take_inventory(self, provider_fds: Callable[[], tuple[int, ...]]) -> None:
+    def take_inventory(self, provider_fds: Callable[[], tuple[int, ...]], c_files: bool = False) -> None:
         """Remember the files open now, before the program runs on this table: they are its own, and may be
-        taken in later, except directories and the fds the provider keeps for itself (`provider_fds()`)."""
+        taken in later, except directories and the fds the provider keeps for itself (`provider_fds()`).
+
+        `c_files` (the host provider only, no sandbox): a file C code opens later for the program is its own
+        too (CPython's tokenizer reads a script with a coding cookie through `io.open(fd)`)."""
         self._provider_fds = provider_fds
+        self._c_files = c_files
         private = provider_fds()
         try:
             numbers = [int(name) for name in os.listdir("/proc/self/fd")]
@@ -208,6 +213,8 @@ class FdTable:
         if fd in _hidden or fd in self._placeholders or fd in self._provider_fds():
             return False
         if self._inherited.get(fd) == (status.st_dev, status.st_ino):
+            return True
+        if self._c_files and st.S_ISREG(status.st_mode):
             return True
         if st.S_ISSOCK(status.st_mode):
             return True

@@ -14,6 +14,8 @@ import stat as st
 import sys
 
 from interpose.backends.emulated.arguments import PathArg, c_int, c_long, id_arg, path_arg, result_name
+from interpose.backends.emulated.childstdio import originals
+from interpose.backends.emulated.fdtable import hidden
 from interpose.backends.emulated.fileops import fileno_arg, unsupported
 from interpose.backends.emulated.hostpaths import refusal, writable_host_target
 from interpose.compat import hit
@@ -467,10 +469,13 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
         if arg.fd is not None:
             d = description(arg.fd)
             return os.listdir(d.fd) if d.real else d.handle.listdir()
+        full = full_path(arg, None)
         try:
-            names = process.fs.listdir(full_path(arg, None))
+            names = process.fs.listdir(full)
         except OSError as e:
             raise refiled(e, arg.original) from None
+        if process.host_paths and full in _fd_directories():
+            names = _without_own_fds(names)
         return [os.fsencode(name) for name in names] if arg.is_bytes else names
 
     def statvfs(path: object) -> os.statvfs_result:
@@ -515,3 +520,15 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
         chown, lchown, utime, truncate, access, chdir, fchdir, getcwd, getcwdb, umask, listdir, statvfs,
         mkfifo, mknod,
     )}  # fmt: skip
+
+
+def _fd_directories() -> tuple[str, ...]:
+    """The host's listings of this process's fds."""
+    return ("/dev/fd", "/proc/self/fd", f"/proc/{os.getpid()}/fd")
+
+
+def _without_own_fds(names: list[str]) -> list[str]:
+    """A listing of this process's fds without interpose's own real fds (the placeholders' source and reserve,
+    the copies of the standard streams): the program sees the fds it has, as without interpose."""
+    own = {*hidden(), *(fd for fd in originals() if fd is not None)}
+    return [name for name in names if not (name.isdigit() and int(name) in own)]

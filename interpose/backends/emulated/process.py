@@ -55,7 +55,7 @@ class EmulatedProcess:
 
         self.table.close_all()
         self.children.clear()
-        self.table.take_inventory(fs.host_fds)
+        self.table.take_inventory(fs.host_fds, c_files=type(fs) is HostFileSystem)
         self.fs = fs
         self.cwd = initial_cwd(fs) if cwd is None else cwd
         # GraalPy starts every process at 0o022; under warn the process starts from the real umask, as CPython.
