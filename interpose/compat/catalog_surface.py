@@ -169,6 +169,14 @@ def _raised(id: str, message: str, fact: str, hint: str) -> Limitation:
     )
 
 
+def _answered_otherwise(id: str, message: str, fact: str, hint: str) -> Limitation:
+    """A FINE entry of both backends: a function GraalPy has too checks or reports otherwise (shims/quirks.py)."""
+    return Limitation(
+        id=id, backends=BOTH, level=levels.FINE, enforce="changed", warn="allowed", message=message, fact=fact,
+        hint=hint,
+    )  # fmt: skip
+
+
 def _raised_on_java(id: str, message: str, fact: str, hint: str) -> Limitation:
     """An INFO entry of the java backend only: raised under enforce, the call goes on under warn."""
     return Limitation(
@@ -231,26 +239,17 @@ SURFACE_ENTRIES: tuple[Limitation, ...] = (
     *(_posix_entry(id, names, hint) for id, (names, hint) in POSIX_FAMILIES.items()),
     *(_module_entry(module, *family) for module, family in MODULE_FAMILIES.items()),
     *(_missing_module(module, *entry) for module, entry in MISSING_MODULES.items()),
-    Limitation(
-        id="fd.dup2_negative",
-        backends=BOTH,
-        level=levels.FINE,
-        enforce="changed",
-        warn="allowed",
-        message="os.dup2 with a negative fd raises OSError(EINVAL) on GraalPy (CPython: the OS's EBADF)",
-        fact=f"GraalPy's dup2 checks fd < 0 or fd2 < 0 itself and raises EINVAL without asking the OS ({_SOURCE})",
-        hint="catch OSError for any errno when duplicating an fd that may be invalid",
+    _answered_otherwise(
+        "fd.dup2_negative",
+        "os.dup2 with a negative fd raises OSError(EINVAL) on GraalPy (CPython: the OS's EBADF)",
+        f"GraalPy's dup2 checks fd < 0 or fd2 < 0 itself and raises EINVAL without asking the OS ({_SOURCE})",
+        "catch OSError for any errno when duplicating an fd that may be invalid",
     ),
-    Limitation(
-        id="fs.utime_error_path",
-        backends=BOTH,
-        level=levels.FINE,
-        enforce="changed",
-        warn="allowed",
-        message="os.utime's OSError names no file on GraalPy (its filename is None)",
-        fact=f"GraalPy's utime raises its OSError from the POSIX error without the path, unlike stat or open "
-        f"({_SOURCE})",
-        hint="put the path in your own error message instead of reading the exception's filename",
+    _answered_otherwise(
+        "fs.utime_error_path",
+        "os.utime's OSError names no file on GraalPy (its filename is None)",
+        f"GraalPy's utime raises its OSError from the POSIX error without the path, unlike stat or open ({_SOURCE})",
+        "put the path in your own error message instead of reading the exception's filename",
     ),
     _raised(
         POSIX_CONSTANTS_ID,
