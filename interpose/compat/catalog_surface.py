@@ -169,12 +169,11 @@ def _raised(id: str, message: str, fact: str, hint: str) -> Limitation:
     )
 
 
-def _answered_otherwise(id: str, message: str, fact: str, hint: str) -> Limitation:
-    """A FINE entry of both backends: a function GraalPy has too checks or reports otherwise (shims/quirks.py)."""
+def _changed(id: str, level: int, message: str, fact: str, hint: str) -> Limitation:
+    """An entry of both backends where GraalPy's behaviour is changed, not refused: CPython's under warn."""
     return Limitation(
-        id=id, backends=BOTH, level=levels.FINE, enforce="changed", warn="allowed", message=message, fact=fact,
-        hint=hint,
-    )  # fmt: skip
+        id=id, backends=BOTH, level=level, enforce="changed", warn="allowed", message=message, fact=fact, hint=hint
+    )
 
 
 def _raised_on_java(id: str, message: str, fact: str, hint: str) -> Limitation:
@@ -239,14 +238,16 @@ SURFACE_ENTRIES: tuple[Limitation, ...] = (
     *(_posix_entry(id, names, hint) for id, (names, hint) in POSIX_FAMILIES.items()),
     *(_module_entry(module, *family) for module, family in MODULE_FAMILIES.items()),
     *(_missing_module(module, *entry) for module, entry in MISSING_MODULES.items()),
-    _answered_otherwise(
+    _changed(  # a function GraalPy has too checks or reports otherwise (shims/quirks.py)
         "fd.dup2_negative",
+        levels.FINE,
         "os.dup2 with a negative fd raises OSError(EINVAL) on GraalPy (CPython: the OS's EBADF)",
         f"GraalPy's dup2 checks fd < 0 or fd2 < 0 itself and raises EINVAL without asking the OS ({_SOURCE})",
         "catch OSError for any errno when duplicating an fd that may be invalid",
     ),
-    _answered_otherwise(
+    _changed(
         "fs.utime_error_path",
+        levels.FINE,
         "os.utime's OSError names no file on GraalPy (its filename is None)",
         f"GraalPy's utime raises its OSError from the POSIX error without the path, unlike stat or open ({_SOURCE})",
         "put the path in your own error message instead of reading the exception's filename",
@@ -262,30 +263,24 @@ SURFACE_ENTRIES: tuple[Limitation, ...] = (
         "test for the constant with hasattr(os, NAME); most belong to functions GraalPy lacks as well "
         "(os.statvfs's f_flag bits: compare with the numbers of statvfs(3))",
     ),
-    Limitation(
-        id=FAST_PATH,
-        backends=BOTH,
-        level=levels.FINER,
-        enforce="changed",
-        warn="allowed",
-        message="the standard library takes its portable path on GraalPy, which lacks this function",
-        fact="shutil, subprocess, selectors, socket and asyncio choose sendfile, posix_spawn, poll/epoll or pidfd "
+    _changed(
+        FAST_PATH,
+        levels.FINER,
+        "the standard library takes its portable path on GraalPy, which lacks this function",
+        "shutil, subprocess, selectors, socket and asyncio choose sendfile, posix_spawn, poll/epoll or pidfd "
         "by probing os/select; GraalPy's lack them, so it copies with read/write, starts processes with fork_exec, "
         "selects with select()",
-        hint="nothing to do: the program's own code is not concerned",
+        "nothing to do: the program's own code is not concerned",
     ),
     _start_method("fork"),
     _start_method("forkserver"),
-    Limitation(
-        id="multiprocessing.start_methods",
-        backends=BOTH,
-        level=levels.FINE,
-        enforce="changed",
-        warn="allowed",
-        message="multiprocessing's only start method on GraalPy is spawn, and it is the default",
-        fact="GraalPy's multiprocessing/context.py: get_all_start_methods() is ['spawn'] and the default context "
+    _changed(
+        "multiprocessing.start_methods",
+        levels.FINE,
+        "multiprocessing's only start method on GraalPy is spawn, and it is the default",
+        "GraalPy's multiprocessing/context.py: get_all_start_methods() is ['spawn'] and the default context "
         "is spawn on every platform (CPython's default is fork on Linux up to 3.13)",
-        hint=_SPAWN_HINT,
+        _SPAWN_HINT,
     ),
     _raised(
         "multiprocessing.spawn_pickle",
