@@ -14,6 +14,8 @@ the emulated one), as a C builtin would behave (builtin_like).
 
 from __future__ import annotations
 
+import sys
+
 from interpose.compat import hit
 from interpose.host import os
 from interpose.shims.builtin_like import builtin_like
@@ -50,7 +52,9 @@ def _utime(host: Callable[..., object]) -> Callable[..., object]:
     return utime
 
 
-QUIRKS: dict[str, Callable[[Callable[..., object]], Callable[..., object]]] = {"dup2": _dup2, "utime": _utime}
+QUIRKS: dict[str, Callable[[Callable[..., object]], Callable[..., object]]] = {"dup2": _dup2}
+if sys.version_info >= (3, 13):  # before 3.13 CPython's utime names no file either: nothing to change, no frame to pay
+    QUIRKS["utime"] = _utime
 
 
 def with_quirks(namespace: dict[str, object], cache: dict[tuple[str, str], tuple[object, object]]) -> None:

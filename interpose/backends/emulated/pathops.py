@@ -474,7 +474,7 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
             names = process.fs.listdir(full)
         except OSError as e:
             raise refiled(e, arg.original) from None
-        if process.host_paths and full in _fd_directories():
+        if process.host_paths and full.endswith("/fd") and full in _fd_directories():
             names = _without_own_fds(names)
         return [os.fsencode(name) for name in names] if arg.is_bytes else names
 
