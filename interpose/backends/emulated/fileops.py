@@ -278,7 +278,7 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
     def get_inheritable(fd: int, /) -> bool:
         """Always False on GraalPy; when the real fd is inheritable that hides something: logged (FINE)."""
         d = description(fd)
-        if not d.real or not os.get_inheritable(fd):
+        if not d.real or not os.get_inheritable(d.fd if table.is_placeholder(fd) else fd):
             return False
         return not hit("fd.get_inheritable_ignored", "os.get_inheritable", {"fd": fd, "inheritable": True})
 
@@ -286,8 +286,8 @@ def build(process: EmulatedProcess) -> dict[str, Callable[..., Any]]:
         d = description(fd)
         if hit("fd.inheritable_ignored", "os.set_inheritable", {"fd": fd, "inheritable": bool(inheritable)}):
             return
-        if d.real and d.fd == fd:  # a placeholder's inheritability means nothing: no child is given it
-            os.set_inheritable(fd, inheritable)
+        if d.real:  # a placeholder's flag goes to the file behind it, which an exec hands over (forkexec.hand_over)
+            os.set_inheritable(d.fd if table.is_placeholder(fd) else fd, inheritable)
 
     def get_blocking(fd: int, /) -> bool:
         d = description(fd)

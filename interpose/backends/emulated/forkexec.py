@@ -5,7 +5,10 @@ streams are the ones GraalPy gives it (childstdio.py: the process's original
 streams unless subprocess made a pipe); its cwd defaults to the emulated cwd.
 process_group and environment entries without '=' are unsupported; pass_fds and
 start_new_session are ignored, as GraalPy does, under `enforce`.  Under `warn`
-pass_fds gives the child the real files behind the emulated fds, at their numbers.
+pass_fds gives the child the real files behind the emulated fds, at their numbers,
+and so does an exec (or fork_exec with close_fds=False) for a file the program made
+inheritable (`fcntl.fcntl(fd, F_SETFD, 0)`, `os.set_inheritable`): GraalPy's
+children get no fd but their standard streams (`fd.inheritable_ignored`).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ if TYPE_CHECKING:
 
 # Positions in fork_exec's arguments (3.11 added process_group before gid, and allow_vfork at the end).
 _FDS_TO_KEEP, _CWD, _ENV = 3, 4, 5
-_ERRPIPE_WRITE, _START_NEW_SESSION = 13, 15
+_CLOSE_FDS, _ERRPIPE_WRITE, _START_NEW_SESSION = 2, 13, 15
 _PROCESS_GROUP = 16 if sys.version_info >= (3, 11) else None
 
 
@@ -74,9 +77,12 @@ def build(process: EmulatedProcess) -> tuple[Callable[..., int], Callable[[list[
         childstdio.resolve(process, arguments)
         arguments[_CWD] = _child_cwd(arguments[_CWD])
         lent = _lend(arguments[_FDS_TO_KEEP], arguments[_ERRPIPE_WRITE])  # type: ignore[arg-type]
+        # without close_fds the child keeps every inheritable fd: the files the program made so, at its numbers
+        handed = [] if arguments[_CLOSE_FDS] else hand_over(process, "_posixsubprocess.fork_exec")
         try:
             pid = host_fork_exec(*arguments)
         finally:
+            take_back(handed)
             for fd in lent:
                 os.dup2(fdtable.source(), fd, inheritable=False)  # the placeholder again
         process.children[pid] = True
@@ -140,6 +146,38 @@ def build(process: EmulatedProcess) -> tuple[Callable[..., int], Callable[[list[
     return fork_exec, spawn_and_wait
 
 
+def hand_over(process: EmulatedProcess, function: str) -> list[tuple[int, int]]:
+    """Before an exec: each file behind a placeholder that the program made inheritable (under warn
+    `os.set_inheritable` and `fcntl.fcntl(fd, F_SETFD, 0)` reach the hidden real fd) is put at its emulated number,
+    as the program finds it under CPython, and its hidden copy closes at exec.  Under enforce the hidden copy closes
+    and nothing takes its place: GraalPy's child gets only its standard streams.  Dups share one real fd, so one
+    flag: each of them is handed over.  Returns the (number, real fd) pairs `take_back` undoes."""
+    table = process.table
+    behind: dict[int, list[int]] = {}
+    for fd in table.fds():
+        real = table.real_fd(fd) if table.is_placeholder(fd) else None
+        if real is not None:
+            behind.setdefault(real, []).append(fd)
+    moved: list[tuple[int, int]] = []
+    for real, numbers in behind.items():
+        if not os.get_inheritable(real):
+            continue
+        os.set_inheritable(real, False)
+        for fd in numbers:
+            moved.append((fd, real))
+            if not hit("fd.inheritable_ignored", function, {"fd": fd, "inheritable": True}):
+                os.dup2(real, fd, inheritable=True)
+    return moved
+
+
+def take_back(moved: list[tuple[int, int]]) -> None:
+    """Undo `hand_over` (the exec failed, or the child has started): placeholders again, the real fds as they
+    were."""
+    for fd, real in moved:
+        os.dup2(fdtable.source(), fd, inheritable=False)
+        os.set_inheritable(real, True)
+
+
 def spawn_functions(process: EmulatedProcess, names: dict[str, str]) -> dict[str, Callable[..., object]]:
     """posix_spawn and posix_spawnp (name -> limitation): GraalPy's java backend has neither (absent under
     enforce); under warn they are the host's, logged, and a file action that puts an emulated fd on the child's
@@ -154,7 +192,11 @@ def spawn_functions(process: EmulatedProcess, names: dict[str, str]) -> dict[str
                 raise unsupported(name)
             if file_actions is not None:
                 file_actions = [_real_action(process, action, name) for action in file_actions]  # type: ignore[attr-defined]
-            return host(*args, file_actions=file_actions, **kwargs)
+            handed = hand_over(process, f"os.{name}")  # the child keeps every inheritable fd
+            try:
+                return host(*args, file_actions=file_actions, **kwargs)
+            finally:
+                take_back(handed)
 
         spawn.__name__ = spawn.__qualname__ = name
         spawn.__doc__ = host.__doc__

@@ -5,7 +5,9 @@ forkexec.py), remembered here so that `kill` can tell its own children from
 other processes, as GraalPy's backend does: it sends SIGKILL, SIGTERM or 0 to
 its own children only (any other pid is ESRCH) and refuses every other signal.
 Process groups, sessions, the parent's pid, pseudo-terminals and the effective
-ids are not available; `exec*` and `system` run from the emulated cwd.
+ids are not available; `exec*` and `system` run from the emulated cwd, and an
+exec'd program is given the files the program made inheritable as CPython gives
+them under `warn`, none under `enforce` (forkexec.hand_over).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from _signal import SIGKILL, SIGTERM  # type: ignore[import-not-found]
 
 from interpose.backends.emulated.arguments import path_arg
 from interpose.backends.emulated.fileops import unsupported
+from interpose.backends.emulated.forkexec import hand_over, take_back
 from interpose.backends.emulated.hostpaths import host_path
 from interpose.compat import hit
 from interpose.host import os
@@ -92,17 +95,24 @@ def build(
         if real is not None:
             os.chdir(real)
 
+    def _exec(function: str, host_exec: Callable[..., None], *args: object) -> None:
+        """exec from the emulated cwd, with the files the program made inheritable at their numbers."""
+        _enter_cwd()
+        handed = hand_over(process, function)
+        try:
+            host_exec(*args)
+        finally:  # only reached when the exec failed
+            take_back(handed)
+
     def execv(path: object, argv: object, /) -> None:
         path_arg("execv", path)
-        _enter_cwd()
-        os.execv(path, argv)  # type: ignore[arg-type]
+        _exec("os.execv", os.execv, path, argv)
 
     def execve(path: object, argv: object, env: object) -> None:
         arg = path_arg("execve", path, allow_fd=True)
         if arg.fd is not None:
             raise unsupported("fexecve")
-        _enter_cwd()
-        os.execve(path, argv, env)  # type: ignore[arg-type]
+        _exec("os.execve", os.execve, path, argv, env)
 
     def system(command: object) -> int:
         """`$SHELL -c command` (GraalPy's choice) from the emulated cwd; the wait status, as CPython returns."""
