@@ -241,19 +241,36 @@ def _execute(
 
 
 def run_suite(
-    package: Package, tree: Path, python: Path, config: str, results: Path, timeout: float, reuse: bool
-) -> Run:
-    stem = results / "runs" / f"{package.name}.{config}"
+    package: Package, tree: Path, python: Path, config: str, results: Path, timeout: float, reuse: bool,
+    tests: tuple[str, ...] = (),
+) -> Run:  # fmt: skip
+    """The package's suite under `config`; only `tests` (pytest node ids), each in a run of its own, if given."""
+    stem = results / "runs" / (f"{package.name}.{config}" + (f".alone.{_slug(tests[0])}" if tests else ""))
     stem.parent.mkdir(parents=True, exist_ok=True)
     log, xml = _beside(stem, ".jsonl"), _beside(stem, ".xml")
     command = [
         str(python), *interpose_prefix(config, log), "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rA",
-        f"--timeout={TEST_TIMEOUT}", f"--junitxml={xml}", *package.pytest_args,
+        f"--timeout={TEST_TIMEOUT}", f"--junitxml={xml}", *package.pytest_args, *tests,
     ]  # fmt: skip
     seconds, returncode = _execute(command, tree, stem, timeout, reuse)
     summary = _beside(stem, ".txt").read_text(errors="replace")
     outcomes, failures = parse_junit(xml, summary) if xml.exists() else ({}, {})
     return Run(outcomes, failures, seconds, returncode, read_events(log), str(tree))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)[-120:]
+
+
+def node_id(root: str, test: str) -> str | None:
+    """pytest's node id of a junit id (`tests.sh_test.C::t[x]` -> `tests/sh_test.py::C::t[x]`), found in `root`."""
+    module_and_classes, _, name = test.partition("::")
+    parts = [part for part in module_and_classes.split(".") if part]
+    for cut in range(len(parts), 0, -1):
+        path = Path(*parts[:cut]).with_suffix(".py")
+        if (Path(root) / path).is_file():
+            return "::".join((str(path), *parts[cut:], name))
+    return None
 
 
 # test_concurrent_futures' tearDown prints each test's duration (`print("%.2fs" % dt, end=" ")`) just before
@@ -392,18 +409,21 @@ class Verdict:
     differs: list[str]  # warn: tests whose passing differs from plain
     lost: dict[str, list[str]]  # enforce: test -> limitations explaining its loss ([] = unexplained)
     gained: list[str]  # passes here, not plain
+    # enforce: an unexplained loss run again alone -> the limitations explaining it then (None: it passes alone)
+    alone: dict[str, list[str] | None] = field(default_factory=dict)
+
+
+def _explained(run: Run, test: str) -> list[str]:
+    """The limitations whose events in `run` explain why `test` did not pass there."""
+    lines = run.root and test_lines(run.root, test) or None
+    return sorted(explaining(run.failures.get(test, ""), run.events, lines))
 
 
 def verdict_of(plain: Run, run: Run) -> Verdict:
     lost = sorted(plain.passed - run.passed)
     return Verdict(
         sorted(plain.passed ^ run.passed),
-        {
-            test: sorted(
-                explaining(run.failures.get(test, ""), run.events, run.root and test_lines(run.root, test) or None)
-            )
-            for test in lost
-        },
+        {test: _explained(run, test) for test in lost},
         sorted(run.passed - plain.passed),
     )
 
@@ -412,8 +432,14 @@ def _outcome(run: Run, test: str) -> str:
     return run.outcomes.get(test, "absent")
 
 
-def report(kind: str, runs: dict[str, dict[str, Run]]) -> dict[str, dict[str, Verdict]]:
-    """Print the table and the details for each suite; return them for --json."""
+def report(
+    kind: str, runs: dict[str, dict[str, Run]], alone: Callable[[str, str, list[str]], dict[str, Run]] | None = None
+) -> dict[str, dict[str, Verdict]]:
+    """Print the table and the details for each suite; return them for --json.
+
+    `alone(suite, config, tests)` runs each unexplained loss again by itself (test -> its run): a test lost as a
+    knock-on of earlier ones (fds they left open) is then lost to its own cause, or passes.
+    """
     configs = list(next(iter(runs.values())))
     print(f"{kind:<28}{'tests':>7}" + "".join(f"{config:>16}" for config in configs))
     for name, by_config in runs.items():
@@ -442,6 +468,9 @@ def report(kind: str, runs: dict[str, dict[str, Run]]) -> dict[str, dict[str, Ve
                     print(f"      ... and {len(verdict.differs) - LISTED} more (--json has them all)")
                 continue
             explained = [test for test, ids in verdict.lost.items() if ids]
+            unexplained = [test for test, ids in verdict.lost.items() if not ids]
+            if alone is not None and unexplained:
+                verdict.alone = _alone_verdicts(alone(name, config, unexplained[:LISTED]))
             ids = Counter(i for found in verdict.lost.values() for i in found)
             print(f"  {config:<15} lost {len(verdict.lost)}, explained by an INFO event {len(explained)}; {timing}")
             if ids:
@@ -450,9 +479,21 @@ def report(kind: str, runs: dict[str, dict[str, Run]]) -> dict[str, dict[str, Ve
                 if not found:
                     first = run.failures.get(test, "").strip().splitlines()[:1]
                     print(f"      UNEXPLAINED {test}: {_outcome(run, test)} {first[0][:150] if first else ''}")
+                    if test in verdict.alone:
+                        print(f"        run alone: {_alone_text(verdict.alone[test])}")
             for test in verdict.gained:
                 print(f"      gained {test}: plain {_outcome(plain, test)}")
     return summary
+
+
+def _alone_text(found: list[str] | None) -> str:
+    return "passes" if found is None else f"lost, explained by {', '.join(found) or 'nothing'}"
+
+
+def _alone_verdicts(runs: dict[str, Run]) -> dict[str, list[str] | None]:
+    """Each test's run by itself (`runs`), judged as the whole run is: None when it passes, else what explains
+    its loss."""
+    return {test: None if test in run.passed else _explained(run, test) for test, run in runs.items()}
 
 
 def _alone(lock: threading.Lock, call: Callable[[], Run]) -> Run:
@@ -511,7 +552,19 @@ def main(argv: list[str] | None = None) -> int:
             runs.setdefault(name, {})[config] = run
             state = "killed at the limit" if run.returncode is None else f"rc {run.returncode}"
             print(f"  {name:<26} {config:<15} {run.seconds:7.1f} s  {state}", file=sys.stderr, flush=True)
-    summary = report("module" if args.regrtest else "package", runs)
+    by_name = {package.name: package for package in PACKAGES}
+
+    def alone(name: str, config: str, tests: list[str]) -> dict[str, Run]:
+        """Each test by itself, one run after another (the suite's other runs are done)."""
+        package, root = by_name[name], runs[name][config].root
+        found = {}
+        for test in tests:
+            node = node_id(root, test)
+            if node is not None:
+                found[test] = run_suite(package, Path(root), venv_python, config, *common, tests=(node,))
+        return found
+
+    summary = report("module" if args.regrtest else "package", runs, None if args.regrtest else alone)
     if args.json:
         document = {
             "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "python": str(python),
