@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from _io import text_encoding
 from _operator import index as _operator_index
-from io import BufferedRandom, BufferedReader, BufferedWriter, TextIOWrapper
+from io import BufferedRandom, BufferedReader, BufferedWriter, FileIO, TextIOWrapper
 from os import fspath
 
 from interpose.shims.io_raw import arg_type_name, make_file_io
@@ -29,6 +29,11 @@ _index: Callable[[Any], int] = _operator_index
 _INT_MAX = 2**31 - 1
 _INT_MIN = -(2**31)
 _WARN_DEFAULT_ENCODING = bool(getattr(sys.flags, "warn_default_encoding", 0))
+_C_FILE_IO = FileIO  # the C class, whatever `io.FileIO` is later
+
+#: (spare, spare_closed): a hidden fd for a twin, and what to call once the twin closed it (or, with `close=True`,
+#: to close one never given to a twin); see `_make_twin`.
+Spares = tuple  # tuple[Callable[[], int], Callable[..., None]]
 
 
 class IoFunctions:
@@ -95,13 +100,17 @@ def _parse_open_mode(mode: str) -> tuple[str, type | None, bool]:
 _open_modes: dict[str, tuple[str, type | None, bool]] = {}
 
 
-def build_io(posix: Any) -> IoFunctions:
-    """Build `FileIO` and `open` whose every operating-system call goes to `posix`'s functions."""
-    file_io = make_file_io(posix)
-    return IoFunctions(file_io, _make_open(file_io))
+def build_io(posix: Any, spares: Spares | None = None) -> IoFunctions:
+    """Build `FileIO` and `open` whose every operating-system call goes to `posix`'s functions.
+
+    With `spares`, text files opened for reading get a twin (`_make_twin`), which makes `readline` as fast as
+    over the C FileIO; the spare fds must be ones the program never sees.
+    """
+    file_io = make_file_io(posix, spares[1] if spares else None)
+    return IoFunctions(file_io, _make_open(file_io, _make_twin(file_io, spares) if spares else None))
 
 
-def _make_open(file_io: type) -> Callable[..., Any]:
+def _make_open(file_io: type, twinned: Callable[..., Any] | None = None) -> Callable[..., Any]:
     """`io.open` over `file_io`, with CPython's argument checks, buffering policy and wrapping."""
 
     def open(  # noqa: A001 - it is io.open
@@ -139,7 +148,23 @@ def _make_open(file_io: type) -> Callable[..., Any]:
                 RuntimeWarning,
                 stacklevel=2,
             )
-        result = raw = file_io(file, raw_mode, closefd, opener)
+        if (
+            twinned is not None
+            and buffered is BufferedReader
+            and not binary
+            and opener is None
+            and closefd
+            and file.__class__ is str
+            and (buffering < 0 or buffering > 1)
+            and (encoding is not None or not _WARN_DEFAULT_ENCODING)
+        ):
+            raw, text = twinned(file, raw_mode, buffering, encoding, errors, newline)
+            if text is not None:
+                text.mode = mode
+                return text
+        else:
+            raw = file_io(file, raw_mode, closefd, opener)
+        result = raw
         try:
             line_buffering = False
             if buffering == 1 or (buffering < 0 and raw._maybe_tty and raw.isatty()):
@@ -168,6 +193,66 @@ def _make_open(file_io: type) -> Callable[..., Any]:
             raise
 
     return open
+
+
+def _make_twin(file_io: Any, spares: Spares) -> Callable[..., tuple[Any, Any]]:
+    """How `open` makes a text file for reading whose C TextIOWrapper checks `closed` at C speed.
+
+    The C TextIOWrapper asks `buffer.closed`, and the buffer asks the raw file, before every `readline` and
+    `__next__`: two attribute lookups and a Python-level property when the raw file is not the C `_io.FileIO`,
+    most of the cost of a short line.  Over an exact C FileIO it reads the FileIO's fd instead, a choice made
+    once, in `TextIOWrapper.__init__`, from `buffer.raw`.  So the wrapper is made over a buffer whose raw file is
+    a twin, a C FileIO of a hidden fd of an empty file, and the buffer is then re-initialised over the real raw file,
+    which is all that reads and answers from then on.  The twin's only job is to be closed when the raw file is
+    (`FileIO._forget_fd`).  It is opened by path with an opener, so that the C class raises the one "open" audit
+    event CPython's open() raises, and the opener opens the real file without raising it again.  Only regular
+    files get one: the empty file, like them, is seekable, which the wrapper also learns from the twin.
+    Returns (raw file, text file); the text file is None when the file is not regular (the caller goes on).
+    """
+    spare, spare_closed = spares
+
+    def twinned(
+        file: str, raw_mode: str, buffering: int, encoding: str | None, errors: str | None, newline: str | None
+    ) -> tuple[Any, Any]:
+        number = spare()
+        opened = []
+
+        def opener(path: str, flags: int) -> int:
+            raw = file_io.__new__(file_io)
+            raw._init(file, raw_mode, True, None, False)
+            opened.append(raw)
+            return number
+
+        # Made before the twin, so that a cycle collecting them finalizes the text file (closing the twin) first
+        text = TextIOWrapper.__new__(TextIOWrapper)
+        buffer = BufferedReader.__new__(BufferedReader)
+        try:
+            twin = _C_FILE_IO(file, raw_mode, True, opener)
+        except BaseException:
+            if opened:  # the twin had the fd, and closed it on its way out
+                spare_closed(number)
+                opened[0].close()
+            else:
+                spare_closed(number, close=True)
+            raise
+        raw = opened[0]
+        raw._twin = (twin, number)
+        if not raw._regular:
+            raw._twin = None
+            twin.close()
+            spare_closed(number)
+            return raw, None
+        try:
+            size = raw._blksize if buffering < 0 else buffering
+            buffer.__init__(twin, size)  # type: ignore[misc]
+            text.__init__(buffer, encoding, errors, newline, False)  # type: ignore[misc]
+            buffer.__init__(raw, size)  # type: ignore[misc]
+        except BaseException:
+            raw.close()
+            raise
+        return raw, text
+
+    return twinned
 
 
 def _checked_open_args(

@@ -29,6 +29,7 @@ _LARGE_BUFFER_CUTOFF = 65536  # above this readall() grows by an eighth instead 
 _S_IFMT = 0o170000
 _S_IFDIR = 0o040000
 _S_IFCHR = 0o020000
+_S_IFREG = 0o100000
 _CLOSED = "I/O operation on closed file"
 _BAD_MODE = "Must have exactly one of create/read/write/append mode and at most one plus"
 _BOOL_FD_WARNING = sys.version_info >= (3, 12)
@@ -182,8 +183,11 @@ def _mode_table(posix: Any) -> tuple[dict[str, _RawMode], Callable[[str], _RawMo
     return cache, parse
 
 
-def make_file_io(posix: Any) -> type[io.RawIOBase]:
-    """A FileIO class over `posix`'s open, read, write, lseek, fstat, ftruncate, isatty and close."""
+def make_file_io(posix: Any, spare_closed: Callable[[int], None] | None = None) -> type[io.RawIOBase]:
+    """A FileIO class over `posix`'s open, read, write, lseek, fstat, ftruncate, isatty and close.
+
+    `spare_closed(number)` is told when an object closes the twin `io_open` gave it (see `_make_twin`).
+    """
     _open, _read, _write, _lseek = posix.open, posix.read, posix.write, posix.lseek
     _fstat, _ftruncate, _isatty, _close = posix.fstat, posix.ftruncate, posix.isatty, posix.close
     _readinto = getattr(posix, "readinto", None)  # os.readinto exists from 3.14 on; it saves a copy
@@ -198,7 +202,7 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
         """Raw I/O on a file descriptor of the namespace this class was built over; see `_io.FileIO`."""
 
         __slots__ = ("_readable", "_writable", "_appending", "_created", "_closefd", "_seekable", "_blksize",
-                     "_mode", "_size", "_maybe_tty", "name", "_closed")  # fmt: skip
+                     "_mode", "_size", "_maybe_tty", "_regular", "_twin", "name", "_closed")  # fmt: skip
         _fd = -1
         _finalizing = False
         _readable: bool
@@ -211,14 +215,22 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
         _mode: str
         _size: int  # st_size at open, -1 when unknown
         _maybe_tty: bool
+        _regular: bool
+        # (C FileIO, its fd): what a C TextIOWrapper over this object checks for closed (io_open.py), or None
+        _twin: tuple[Any, int] | None
         _closed: bool
 
         def __init__(self, file: Any, mode: str = "r", closefd: bool = True, opener: Any = None) -> None:
+            self._init(file, mode, closefd, opener, True)
+
+        def _init(self, file: Any, mode: str, closefd: Any, opener: Any, audit: bool) -> None:
+            """__init__, which `io_open` also calls without the audit event when a C FileIO has raised it."""
             if self._fd >= 0:  # __init__ called again: C closes (or forgets) the previous fd first
                 if self._closefd:
                     self._close_fd()
                 else:
-                    self._fd, self._closed = -1, True
+                    self._forget_fd()
+            self._twin = None
             spec = known_modes.get(mode) if mode.__class__ is str else None
             if spec is None or closefd.__class__ is not bool:
                 closefd = _check_init_args(mode, closefd)
@@ -231,7 +243,8 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
                 if fd < 0:
                     _path_of(file)
             flags, self._readable, self._writable, self._appending, self._created, self._mode = spec or parse_mode(mode)
-            sys.audit("open", file, mode, flags)
+            if audit:
+                sys.audit("open", file, mode, flags)
             self._seekable = -1
             if fd >= 0:
                 self._closefd = closefd
@@ -269,7 +282,7 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
                 if own:
                     self._close_fd()
                 else:
-                    self._fd, self._closed = -1, True
+                    self._forget_fd()
                 raise
 
         def _not_inheritable(self, fd: int, atomic: bool) -> None:
@@ -289,6 +302,7 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
             self._blksize = io.DEFAULT_BUFFER_SIZE
             self._size = -1
             self._maybe_tty = True
+            self._regular = False
             try:
                 st = _fstat(fd)
             except OSError as error:
@@ -302,6 +316,7 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
                 self._blksize = st.st_blksize
             self._size = st.st_size
             self._maybe_tty = kind == _S_IFCHR
+            self._regular = kind == _S_IFREG
 
         def _seek_end_quietly(self, fd: int) -> None:
             """Append mode starts at the end; a pipe, which cannot seek, is not an error (C says the same)."""
@@ -318,8 +333,17 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
         def _close_fd(self) -> None:
             fd = self._fd
             if fd >= 0:
-                self._fd, self._closed = -1, True
+                self._forget_fd()
                 _close(fd)
+
+        def _forget_fd(self) -> None:
+            """Closed from now on, and so is the twin a C TextIOWrapper checks (the fd itself stays open)."""
+            self._fd, self._closed = -1, True
+            twin = self._twin
+            if twin is not None:
+                self._twin = None
+                twin[0].close()  # closes only the twin's own fd, which nothing else uses
+                spare_closed(twin[1])  # type: ignore[misc]
 
         # -- reading and writing: one namespace call each ------------------------------------------------
 
@@ -497,7 +521,8 @@ def make_file_io(posix: Any) -> type[io.RawIOBase]:
                 try:
                     raw_close(self)
                 finally:
-                    self._fd, self._closed = -1, True
+                    if self._fd >= 0:
+                        self._forget_fd()
                 return
             try:
                 raw_close(self)

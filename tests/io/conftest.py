@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from interpose.backends.emulated.fileops import SPARES
 from interpose.shims.io_open import build_io
 
 REAL = build_io(posix)
+#: Text files opened for reading get a C FileIO twin (io_open._make_twin), as under the java backend.
+TWINNED = build_io(posix, SPARES)
 
 
 @pytest.fixture(autouse=True)

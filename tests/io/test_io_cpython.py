@@ -12,7 +12,9 @@ import unittest
 
 from test import test_fileio, test_io  # type: ignore[import-not-found,unused-ignore]
 
-from .conftest import REAL
+from interpose.shims.io_open import IoFunctions
+
+from .conftest import REAL, TWINNED
 
 
 class TestAutoFile(test_fileio.AutoFileTests, unittest.TestCase):  # type: ignore[misc]
@@ -25,14 +27,14 @@ class TestOtherFile(test_fileio.OtherFileTests, unittest.TestCase):  # type: ign
     modulename = "_io"
 
 
-def _c_namespace() -> dict[str, object]:
+def _c_namespace(built: IoFunctions = REAL) -> dict[str, object]:
     """What test_io's load_tests puts on its C test classes, with our open and FileIO in place of _io's."""
     namespace: dict[str, object] = {name: getattr(io, name) for name in io.__all__}
     for mock in ("MockRawIO", "MisbehavedRawIO", "MockFileIO", "CloseFailureIO", "MockNonBlockWriterIO",
                  "MockUnseekableIO", "MockRawIOWithoutRead", "SlowFlushRawIO"):  # fmt: skip
         namespace[mock] = getattr(test_io, "C" + mock)
-    namespace["open"] = staticmethod(REAL.open)  # a builtin function does not bind; ours must not either
-    namespace["FileIO"] = REAL.FileIO
+    namespace["open"] = staticmethod(built.open)  # a builtin function does not bind; ours must not either
+    namespace["FileIO"] = built.FileIO
     namespace["is_C"] = True
     return namespace
 
@@ -47,3 +49,17 @@ class TestMiscIO(test_io.CMiscIOTest):  # type: ignore[misc]
 
 class TestTextIOWrapper(test_io.CTextIOWrapperTest):  # type: ignore[misc]
     locals().update(_c_namespace())
+
+
+class TestIOTwinned(test_io.CIOTest):  # type: ignore[misc]
+    """The same, with the twin the java backend gives text files opened for reading."""
+
+    locals().update(_c_namespace(TWINNED))
+
+
+class TestMiscIOTwinned(test_io.CMiscIOTest):  # type: ignore[misc]
+    locals().update(_c_namespace(TWINNED))
+
+
+class TestTextIOWrapperTwinned(test_io.CTextIOWrapperTest):  # type: ignore[misc]
+    locals().update(_c_namespace(TWINNED))

@@ -123,7 +123,7 @@ class EmulatedBackend(Backend):
         from interpose.shims.io_open import build_io
 
         if self._io is None or self._io[0] is not shim_posix:
-            functions = build_io(shim_posix)
+            functions = build_io(shim_posix, fileops.SPARES)
             self._io = (shim_posix, [(_io.open, _as_builtin(functions.open, "io")), (_io.FileIO, functions.FileIO)])
         return list(self._io[1])
 

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 _hidden: set[int] = set()
 _hidden_lock = _thread.allocate_lock()
 _source: list[int] = []  # the O_PATH fd of /dev/null that placeholders are dups of, made once per process
+_spare_source: list[int] = []  # a readable, seekable fd that spares are dups of, made once per process
 #: High numbers held by placeholders, ready for the next file to move onto (one dup2, no search): a closed file's
 #: number comes back here.  Emptied when a table closes (deactivation).
 _reserve: list[int] = []
@@ -122,6 +123,31 @@ def source() -> int:
         finally:
             os.close(opened)
     return _source[0]
+
+
+def spare() -> int:
+    """A hidden fd of an empty file, readable and seekable, for a C FileIO of io_open's to hold (its "twin").
+
+    The file is a memfd where there is one: making it raises no audit event the program could see.
+    """
+    if not _spare_source:
+        try:
+            opened = os.memfd_create("interpose-spare", os.MFD_CLOEXEC)
+        except (AttributeError, OSError):
+            opened = os.open("/dev/null", os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            _spare_source.append(_hide(opened))
+        finally:
+            os.close(opened)
+    return _hide(_spare_source[0])
+
+
+def spare_closed(number: int, close: bool = False) -> None:
+    """The C FileIO holding spare `number` closed it (or, with `close`, none took it: it is closed now)."""
+    with _hidden_lock:
+        _hidden.discard(number)
+        if close:
+            os.close(number)
 
 
 class OpenFile:

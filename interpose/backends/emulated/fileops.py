@@ -17,7 +17,7 @@ import stat as st
 import sys
 
 from interpose.backends.emulated.arguments import c_int, c_long, c_ssize, fd_arg, id_arg
-from interpose.backends.emulated.fdtable import bad_fd
+from interpose.backends.emulated.fdtable import bad_fd, spare, spare_closed
 from interpose.backends.emulated.hostpaths import refusal
 from interpose.compat import hit
 from interpose.compat.catalog_java import unsupported_message
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from interpose.backends.emulated.process import EmulatedProcess
 
 
+#: The hidden fds io_open's twins hold (interpose.shims.io_open.build_io's `spares`).
+SPARES = (spare, spare_closed)
 _BOOL_FD_WARNING = sys.version_info >= (3, 13)  # 3.13 warns when fsync, fdatasync or fchdir is given a bool
 _SEEK_DATA, _SEEK_HOLE = getattr(os, "SEEK_DATA", 3), getattr(os, "SEEK_HOLE", 4)
 
