@@ -117,9 +117,10 @@ USES = [
     ("fcntl.fcntl", "print(fcntl.fcntl(fd, fcntl.F_GETFD) >= 0)"),
     ("signal.pending", "print(signal.strsignal(signal.SIGINT))"),
     ("resource.setrlimit", "core = resource.RLIMIT_CORE; resource.setrlimit(core, resource.getrlimit(core)); print(1)"),
+    ("socket.names", "print(socket.if_nametoindex('lo'))"),
 ]  # fmt: skip
 HEADER = """\
-import os, sys, threading, select, fcntl, signal, resource
+import os, sys, threading, select, fcntl, signal, resource, socket
 threading.excepthook = lambda args: print(args.exc_type.__name__, args.exc_value)
 fd = os.open("data", os.O_RDWR | os.O_CREAT, 0o644)
 os.write(fd, b"abcdef")
@@ -156,6 +157,7 @@ def test_each_use_raises_under_enforce_with_one_event_at_the_programs_line(tmp_p
     assert {(e["level"], e["outcome"], e["use"]) for e in events} == {("INFO", "raised", "unguarded")}
     functions = {e["function"] for e in events}
     assert {"os.pread", "select.poll", "fcntl.fcntl", "signal.strsignal", "resource.setrlimit"} <= functions
+    assert "socket.if_nametoindex" in functions
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

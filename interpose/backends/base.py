@@ -3,7 +3,7 @@
 A backend decides, per policy, which functions are the host's own, which are
 replaced and which are absent (and which limitation an access to an absent name
 is), for posix, _posixsubprocess and the modules GraalPy shapes differently
-(`shaped_modules`: select, fcntl, signal, resource; `module_namespace` is the
+(`shaped_modules`: select, fcntl, signal, resource, socket; `module_namespace` is the
 hook a backend extends).  The shims turn those namespaces into modules; they
 hold no state.
 """
@@ -14,7 +14,7 @@ from interpose.audit import Watch, missing_function
 from interpose.compat import ENFORCE
 from interpose.compat.catalog_surface import MISSING_MODULES, POSIX_CONSTANTS_ID, POSIX_FAMILIES, graalpy_lacks_constant
 from interpose.host import posix as host_posix
-from interpose.shims import surfaces
+from interpose.shims import sockets, surfaces
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ class Backend:
 
     def shaped_modules(self) -> tuple[str, ...]:
         """Modules besides os/posix whose shim this backend builds (when the program imports them)."""
-        return tuple(surfaces.SURFACES)
+        return (*surfaces.SURFACES, "socket")
 
     def module_namespace(self, name: str, host_module: ModuleType) -> dict[str, object]:
         """The attributes of the shim of module `name` (one of `shaped_modules`), from the host module.
@@ -118,13 +118,19 @@ class Backend:
         reproduces more of a module (emulated fds in fcntl, say) extends this namespace; a module
         it adds to `shaped_modules` starts as the host's.
         """
+        if name == "socket":
+            return sockets.namespace(host_module, self.policy, self.logged_functions)
         if name not in surfaces.SURFACES:
             return dict(vars(host_module))
         return surfaces.namespace(name, host_module, self.policy, self.logged_functions)
 
     def module_absent(self, name: str, host_module: ModuleType) -> dict[str, str]:
         """Names missing from the shim of module `name`, each with the limitation an access hits."""
-        if self.policy != ENFORCE or name not in surfaces.SURFACES:
+        if self.policy != ENFORCE:
+            return {}
+        if name == "socket":
+            return sockets.absent(host_module)
+        if name not in surfaces.SURFACES:
             return {}
         return surfaces.absent(name, host_module)
 

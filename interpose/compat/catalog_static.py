@@ -30,6 +30,7 @@ from interpose.compat.catalog_surface import (
     POSIX_FAMILIES,
     graalpy_lacks_constant,
 )
+from interpose.shims import sockets
 
 #: Modules whose names the scanner resolves; an import of anything else binds nothing it looks at.
 MODULES = frozenset(
@@ -143,6 +144,7 @@ class StaticRules:
             ("selectors.PollSelector", "selectors.EpollSelector", "selectors.DevpollSelector",
              "selectors.KqueueSelector"), "select.poll"))  # fmt: skip
         absent.update({f"signal.{name}": "signal.pending" for name in _SIGNAL_MISSING})
+        absent.update({f"socket.{name}": id for name, id in sockets.absent(importlib.import_module("socket")).items()})
         calls = {"pty.fork": "process.forkpty", "pty.spawn": "process.forkpty"}
         calls["multiprocessing.get_all_start_methods"] = "multiprocessing.start_methods"
         uses: dict[str, str] = {}

@@ -159,6 +159,15 @@ MODULE_FAMILIES: dict[str, tuple[str, str, str]] = {
         "(its resource has only getrlimit, getrusage and getpagesize)",
         "set limits outside the program (ulimit in the shell that starts it)",
     ),
+    "socket": (
+        "socket.names",
+        "this name of socket does not exist on GraalPy, whose _socket defines twenty functions (no sethostname, "
+        "if_nameindex, getprotobyname, CMSG_LEN, ...) and only the AF_*, SOCK_DGRAM/STREAM, SO_*, TCP_*, IPV6_*, "
+        "IPPROTO_*, AI_*, EAI_*, NI_*, INADDR_* and SHUT_* constants of PosixConstants (no SOCK_RAW, SOCK_NONBLOCK, "
+        "MSG_*, ...); socket.py then has no send_fds/recv_fds",
+        "test for the name with hasattr(socket, NAME); pass fds to children with subprocess's pass_fds, name "
+        "protocols by their IPPROTO_* constants, and make non-blocking sockets with setblocking(False)",
+    ),
 }
 
 
@@ -227,6 +236,18 @@ def _missing_module(module: str, id: str, hint: str) -> Limitation:
     return _raised(id, f"No module named {module!r}", fact, hint)
 
 
+SOCKETPAIR = Limitation(
+    id="socket.socketpair",
+    backends=BOTH,
+    level=levels.INFO,
+    enforce="raised",
+    warn="allowed",
+    message="Only AF_INET and AF_INET6 socket address families are supported",
+    fact="GraalPy's _socket has no socketpair, so socket.socketpair is socket.py's loopback fallback: an AF_INET "
+    "pair by default, ValueError for any other family (SocketModuleBuiltins.java, lib-python/3/socket.py)",
+    hint="call socket.socketpair() without a family (a connected loopback pair), or use os.pipe() for one-way data",
+)
+
 FAST_PATH = "stdlib.fast_path"
 # Stdlib modules that call a function GraalPy lacks only because a probe at import (or before the call) found it:
 # on GraalPy they take their portable path instead (shutil's read/write copy, subprocess's fork_exec, ...).
@@ -238,6 +259,7 @@ SURFACE_ENTRIES: tuple[Limitation, ...] = (
     *(_posix_entry(id, names, hint) for id, (names, hint) in POSIX_FAMILIES.items()),
     *(_module_entry(module, *family) for module, family in MODULE_FAMILIES.items()),
     *(_missing_module(module, *entry) for module, entry in MISSING_MODULES.items()),
+    SOCKETPAIR,
     _changed(  # a function GraalPy has too checks or reports otherwise (shims/quirks.py)
         "fd.dup2_negative",
         levels.FINE,

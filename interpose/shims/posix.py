@@ -76,8 +76,15 @@ def build_posixsubprocess(backend: Backend, host_module: ModuleType) -> ModuleTy
 
 
 def build_shaped(backend: Backend, name: str, host_module: ModuleType) -> ModuleType:
-    """The shim of one of the backend's `shaped_modules` (select, signal, ...): GraalPy's surface of it."""
-    module = build_module(name, backend.module_namespace(name, host_module), host_module)
+    """The shim of one of the backend's `shaped_modules` (select, signal, ...): GraalPy's surface of it.
+
+    Its `__all__` names only what the shim has, so that `from socket import *` works as on GraalPy.
+    """
+    namespace = backend.module_namespace(name, host_module)
+    exported = namespace.get("__all__")
+    if isinstance(exported, list) and any(item not in namespace for item in exported):
+        namespace["__all__"] = [item for item in exported if item in namespace]
+    module = build_module(name, namespace, host_module)
     missing = backend.module_absent(name, host_module)
     if missing:
         module.__dict__["__getattr__"] = missing_attribute_hook(name, missing)

@@ -2,8 +2,8 @@
 
 GraalPy's emulated layer refuses other users in pwd (and getpwall), gives its own
 user '/bin/sh' as shell (noted at FINER), has no AF_UNIX (the constant is removed
-from `_socket`, a socket of that family fails with EAFNOSUPPORT, and `socketpair`
-is socket.py's loopback fallback since `_socket.socketpair` is missing), ignores
+from `_socket`, and a socket of that family fails with EAFNOSUPPORT; socketpair is the
+loopback fallback on both backends, interpose/shims/sockets.py), ignores
 select's exceptional conditions (FINE), refuses mmap with PROT_EXEC or an anonymous
 map over 2 GiB, and refuses every ioctl.  select, mmap and the fcntl functions are
 given the real fd behind an emulated one (realfds.py).  Each function here stands in for the
@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
     Wrapper = Callable[[Callable[..., object]], Callable[..., object]]
 
-# The modules this file shapes beyond the surfaces of both backends (select and fcntl are shaped there already).
-SHAPED = ("pwd", "socket", "mmap")
+# The modules this file shapes beyond the surfaces of both backends (select, fcntl and socket are shaped there already).
+SHAPED = ("pwd", "mmap")
 _MESSAGES = {entry.id: entry.message for entry in JAVA_ENTRIES}
 _PREFIX = _MESSAGES["fd.ioctl"][: -len("ioctl")]
 _AF_UNIX = 1  # socket.AF_UNIX on every POSIX system, read without importing socket
@@ -94,38 +94,6 @@ def _pwd_functions(host: ModuleType, policy: str, fds: Translator) -> dict[str, 
         return host.getpwall()
 
     return {"getpwuid": getpwuid, "getpwnam": getpwnam, "getpwall": getpwall}
-
-
-def _socket_functions(host: ModuleType, policy: str, fds: Translator) -> dict[str, Callable[..., object]]:
-    def socketpair(family: object = None, type: int = host.SOCK_STREAM, proto: int = 0) -> object:
-        """GraalPy's `_socket` has no socketpair: socket.py's loopback fallback (AF_INET by default)."""
-        if policy != ENFORCE:
-            return host.socketpair(family, type, proto)
-        if family in (None, host.AF_INET, host.AF_INET6):
-            return _loopback_pair(host, host.AF_INET if family is None else _index(family), type, proto)
-        raise ValueError("Only AF_INET and AF_INET6 socket address families are supported")
-
-    return {"socketpair": socketpair}
-
-
-def _loopback_pair(host: ModuleType, family: int, type: int, proto: int) -> tuple[object, object]:
-    """Two connected sockets through a listener on the loopback address, which closes at once."""
-    address = "::1" if family == host.AF_INET6 else "127.0.0.1"
-    with host.socket(family, type, proto) as listener:
-        listener.bind((address, 0))
-        listener.listen()
-        first = host.socket(family, type, proto)
-        try:
-            first.connect(listener.getsockname())
-            second, _ = listener.accept()
-        except BaseException:
-            first.close()
-            raise
-    if second.getpeername() != first.getsockname():  # another process connected first
-        first.close()
-        second.close()
-        raise ConnectionError("unexpected connection to the socketpair listener")
-    return first, second
 
 
 def _select_functions(host: ModuleType, policy: str, fds: Translator) -> dict[str, Callable[..., object]]:
@@ -204,7 +172,7 @@ def _signal_functions(host: ModuleType, policy: str, fds: Translator) -> dict[st
     return {"raise_signal": raise_signal}
 
 
-_FUNCTIONS = {"pwd": _pwd_functions, "socket": _socket_functions, "select": _select_functions,
+_FUNCTIONS = {"pwd": _pwd_functions, "select": _select_functions,
               "fcntl": _fcntl_functions, "signal": _signal_functions}  # fmt: skip
 
 
