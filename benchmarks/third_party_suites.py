@@ -18,6 +18,8 @@ enforce every lost test (passes plain, not interposed) is explained by an event
 at the default level (INFO) in the run's log: the event's call site or its
 `via` frame is a line of the test's failure traceback, or the failure names the
 event's function as missing (`has no attribute 'fork'`) or quotes its message.
+A loss no event explains is run again alone, to tell a knock-on of earlier
+tests (fds they left open) from a loss with no cause in the log.
 
 --regrtest runs CPython's own modules (default: test_compileall,
 test_concurrent_futures, test_multiprocessing_spawn) as `python -m test -v
