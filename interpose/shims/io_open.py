@@ -215,27 +215,23 @@ def _make_twin(file_io: Any, spares: Spares) -> Callable[..., tuple[Any, Any]]:
         file: str, raw_mode: str, buffering: int, encoding: str | None, errors: str | None, newline: str | None
     ) -> tuple[Any, Any]:
         number = spare()
+        raw = file_io.__new__(file_io)  # made first, as C's: a cycle collecting them then finalizes (warns) it first
         opened = []
 
         def opener(path: str, flags: int) -> int:
-            raw = file_io.__new__(file_io)
             raw._init(file, raw_mode, True, None, False)
             opened.append(raw)
             return number
 
-        # Made before the twin, so that a cycle collecting them finalizes the text file (closing the twin) first
-        text = TextIOWrapper.__new__(TextIOWrapper)
-        buffer = BufferedReader.__new__(BufferedReader)
         try:
             twin = _C_FILE_IO(file, raw_mode, True, opener)
         except BaseException:
             if opened:  # the twin had the fd, and closed it on its way out
                 spare_closed(number)
-                opened[0].close()
+                raw.close()
             else:
                 spare_closed(number, close=True)
             raise
-        raw = opened[0]
         raw._twin = (twin, number)
         if not raw._regular:
             raw._twin = None
@@ -244,8 +240,8 @@ def _make_twin(file_io: Any, spares: Spares) -> Callable[..., tuple[Any, Any]]:
             return raw, None
         try:
             size = raw._blksize if buffering < 0 else buffering
-            buffer.__init__(twin, size)  # type: ignore[misc]
-            text.__init__(buffer, encoding, errors, newline, False)  # type: ignore[misc]
+            buffer = BufferedReader(twin, size)
+            text = TextIOWrapper(buffer, encoding, errors, newline, False)
             buffer.__init__(raw, size)  # type: ignore[misc]
         except BaseException:
             raw.close()
