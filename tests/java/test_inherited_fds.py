@@ -42,9 +42,11 @@ EXEC = """
     sys.stdout.flush()
     os.execv(sys.executable, [sys.executable, "-c", CHILD, str(fd)])
     """
+# subprocess without close_fds: through posix_spawn (where the host has it: warn), or fork_exec when given a cwd
 SPAWN = """
     print(os.get_inheritable(fd), os.get_inheritable(other))
-    child = subprocess.run([sys.executable, "-c", CHILD, str(fd)], close_fds=False, capture_output=True, text=True)
+    child = subprocess.run([sys.executable, "-c", CHILD, str(fd)], close_fds=False, capture_output=True, text=True,
+                           cwd=CWD)
     print(child.stdout.strip(), os.read(fd, 3))
     """
 INHERITABLE = [("fd.inheritable_ignored", "os.set_inheritable")]
@@ -70,10 +72,22 @@ def test_an_exec_gives_no_inherited_file_under_enforce(tmp_path: Path) -> None:
     assert hits(events) == INHERITABLE
 
 
+@pytest.mark.parametrize("cwd", ["None", "'.'"])
 @pytest.mark.parametrize("clear", sorted(CLEAR_CLOEXEC))
-def test_a_child_started_without_close_fds_keeps_the_inheritable_file_under_warn(tmp_path: Path, clear: str) -> None:
-    body = _body(clear, SPAWN)
+def test_a_child_started_without_close_fds_keeps_the_inheritable_file_under_warn(
+    tmp_path: Path, clear: str, cwd: str
+) -> None:
+    body = _body(clear, SPAWN.replace("CWD", cwd))
     expected = ["True False", "3 b'inherited' [0, 1, 2, 3, 4] b''"]  # the child read to the end: the offset is shared
     assert plain(tmp_path, body) == expected
-    out, _ = run(tmp_path, body, "warn")
+    out, events = run(tmp_path, body, "warn")
     assert out == expected
+    started = "os.posix_spawn" if cwd == "None" else "_posixsubprocess.fork_exec"
+    assert hits(events)[-1] == ("fd.inheritable_ignored", started)
+
+
+@pytest.mark.parametrize("cwd", ["None", "'.'"])
+def test_a_child_started_without_close_fds_gets_no_inherited_file_under_enforce(tmp_path: Path, cwd: str) -> None:
+    out, events = run(tmp_path, _body("set_inheritable", SPAWN.replace("CWD", cwd)), "enforce")
+    assert out == ["False False", "3 Bad file descriptor [0, 1, 2, 3] b'inh'"]
+    assert hits(events) == INHERITABLE
