@@ -12,6 +12,7 @@ shims.
 
 from __future__ import annotations
 
+import atexit
 import sys
 
 from interpose import audit, compat, rebinding, stdlib
@@ -89,9 +90,12 @@ def activate(settings: Settings, backend: Backend | None = None) -> Activation:
     `backend`: one built for these settings and kept (the pytest fixture reuses one per session); else a new one.
     If any step fails, everything done so far is undone and the error propagates.
     """
-    global _active
+    global _active, _release_registered
     if _active is not None:
         raise RuntimeError("interpose is already active; deactivate() first")
+    if not _release_registered:
+        atexit.register(_release_at_exit)
+        _release_registered = True
     activation = Activation(settings)
     try:
         activation.backend = _make_backend(settings) if backend is None else backend
@@ -101,6 +105,17 @@ def activate(settings: Settings, backend: Backend | None = None) -> Activation:
         raise
     _active = activation
     return activation
+
+
+_release_registered = False
+
+
+def _release_at_exit() -> None:
+    """Let shutdown free the program's modules as it would without interpose (rebinding.release): the snapshot
+    of the active activation goes too, so a deactivation after this point leaves later imports as they are."""
+    rebinding.release()
+    if _active is not None:
+        _active.sizes = None
 
 
 def _install(activation: Activation, backend: Backend) -> None:

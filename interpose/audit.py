@@ -53,9 +53,16 @@ _watched: dict[str, Watch] = {}
 _installed = False
 
 
-def _hook(event: str, args: tuple[object, ...]) -> None:
+def _hook(
+    event: str,
+    args: tuple[object, ...],
+    _watched: dict[str, Watch] = _watched,
+    _finalizing: Callable[[], bool] = sys.is_finalizing,
+) -> None:
+    """The audit hook.  What it reads is bound at definition: at shutdown the module's globals are cleared while
+    the interpreter still raises events, and then (after atexit) nothing is watched."""
     watch = _watched.get(event)
-    if watch is None or (watch.applies is not None and not watch.applies(args)):
+    if watch is None or _finalizing() or (watch.applies is not None and not watch.applies(args)):
         return
     enforce = hit(watch.limitation, event)
     if watch.refusal is not None and (enforce or watch.refused_under_warn):

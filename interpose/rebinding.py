@@ -132,6 +132,14 @@ def snapshot() -> Snapshot:
     return taken
 
 
+def release() -> None:
+    """Forget the snapshots and holdings (at exit): they hold modules and their namespaces, which would
+    otherwise outlive their removal from `sys.modules` at shutdown and be finalized in another order than
+    the program's own (`__main__` after the modules it imported, so its objects' `__del__` see them cleared)."""
+    _recent.clear()
+    _holdings.clear()
+
+
 class _Holdings:
     """For one mapping: the namespaces found holding none of its objects (with their size then), those holding
     some (size, the keys, the namespace), and the snapshot of the last full look."""

@@ -198,3 +198,26 @@ def test_dash_c_code_is_run_as_python_runs_it(backend: str) -> None:
     interposed = run_interposed(f"--posix-backend={backend}", "-c", DASH_C, "arg")
     assert interposed.returncode == 0, interposed.stderr
     assert interposed.stdout == plain.stdout == "{'x': <class 'int'>} <string> ['arg']\nFalse\n"
+
+
+SHUTDOWN = """
+import textwrap, threading, socket
+class Finalized:
+    def __del__(self):  # runs when __main__ goes, before the modules it imported are cleared (as in plain python)
+        print("finalized", textwrap.dedent is not None, threading.current_thread().name)
+kept = Finalized()
+"""
+
+
+@pytest.mark.parametrize("backend", ["native", "java"])
+@pytest.mark.parametrize("route", ["command line", "start-up line"])
+def test_shutdown_finalizes_the_program_as_plain_python_does(tmp_path: Path, backend: str, route: str) -> None:
+    """interpose keeps no module alive past its removal at shutdown, and its audit hook stays quiet then."""
+    (tmp_path / "prog.py").write_text(SHUTDOWN)
+    plain = run_python("prog.py", cwd=tmp_path)
+    if route == "command line":
+        interposed = run_interposed(f"--posix-backend={backend}", "prog.py", cwd=tmp_path)
+    else:
+        interposed = run_python("prog.py", cwd=tmp_path, env={"INTERPOSE_BACKEND": backend})
+    assert plain.stdout == "finalized True MainThread\n"
+    assert (interposed.stdout, interposed.stderr) == (plain.stdout, plain.stderr)
