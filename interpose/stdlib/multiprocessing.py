@@ -2,9 +2,10 @@
 
 GraalPy starts processes only by spawn: `get_all_start_methods()` is
 ['spawn'], the default context is spawn, starting a process of the fork or
-forkserver context raises NotImplementedError, and on the java backend spawn
-itself raises ValueError.  CPython's module is patched where GraalPy's differs:
-the `_Popen` of the process classes, the default context, and
+forkserver context raises NotImplementedError (the forkserver context is not
+even available there: without CMSG_LEN and sendmsg in its socket, `get_context`
+raises ValueError), and on the java backend spawn itself raises ValueError.
+CPython's module is patched where GraalPy's differs: the `_Popen` of the process classes, the default context, and
 `get_all_start_methods` (both the method and the bound copy the package
 exported at import).  On the java backend a SemLock (every lock, semaphore and
 queue of multiprocessing) cannot be made (EINVAL) and shared memory is refused,
@@ -69,6 +70,21 @@ def _raised_by_pickling(error: BaseException) -> bool:
     return False
 
 
+def _unavailable_logged(check: Callable[[object], None]) -> Callable[[object], None]:
+    """The forkserver context is unavailable where multiprocessing cannot pass fds (reduction.HAVE_SEND_HANDLE):
+    on GraalPy always, as its socket has neither CMSG_LEN nor sendmsg, so `get_context('forkserver')` raises
+    ValueError before any process starts; that is a hit of the forkserver entry too."""
+
+    def _check_available(self: object) -> None:
+        try:
+            check(self)
+        except ValueError as error:
+            hit("multiprocessing.forkserver", "multiprocessing.get_context", {"error": str(error)})
+            raise
+
+    return _check_available
+
+
 def _start_methods(original: Callable[[object], list[str]]) -> Callable[[object], list[str]]:
     def get_all_start_methods(self: object) -> list[str]:
         if hit("multiprocessing.start_methods", "multiprocessing.get_all_start_methods"):
@@ -98,6 +114,9 @@ def patch(package: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> 
         if process is not None:
             method = f"multiprocessing.{process._start_method}"
             swap(process, "_Popen", _refusing_popen(process._Popen, limitation, method, error), swaps)
+    server_context = getattr(context, "ForkServerContext", None)
+    if server_context is not None:
+        swap(server_context, "_check_available", _unavailable_logged(server_context._check_available), swaps)
     default = context.DefaultContext
     methods = _start_methods(default.get_all_start_methods)
     swap(default, "get_all_start_methods", methods, swaps)
