@@ -145,7 +145,9 @@ def _install(activation: Activation, backend: Backend) -> None:
             activation.modules[name] = _build_shim(backend, name, host)
         else:
             lazy[name] = lambda name=name: _build_late(activation, name)  # type: ignore[misc]
-    patches = {name: _stdlib_patch(activation, patch) for name, patch in stdlib.patches(backend.policy).items()}
+    patches = {
+        name: _stdlib_patch(activation, patch) for name, patch in stdlib.patches(backend.policy, backend.name).items()
+    }
 
     activation.session_begun = True
     compat.begin(compat.Session(backend.name, activation.settings.policy, activation.recorder))

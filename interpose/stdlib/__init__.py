@@ -1,6 +1,6 @@
 """What GraalPy's standard library does differently, applied to CPython's: decisions taken at import, patches.
 
-`patches(policy)` names the modules to patch, each patched when it is imported
+`patches(policy, backend)` names the modules to patch, each patched when it is imported
 (the finder runs the patch after the module's own code) or at activation if it
 already was; nothing is done for a module the program does not import.  Every
 change is recorded as one of rebinding's swaps, so deactivation undoes it with
@@ -89,7 +89,13 @@ def _test_support(module: ModuleType, backend: str, policy: str, swaps: list[Swa
     patch(module, swaps)
 
 
-def patches(policy: str) -> dict[str, Patch]:
+def _subprocess(module: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> None:
+    """The emulated layer has no posix_spawn, and the host's would start the child in the process's real cwd, not
+    the program's virtual one: subprocess stays on fork_exec (as it does when imported before activation)."""
+    swap(module, "_USE_POSIX_SPAWN", False, swaps)
+
+
+def patches(policy: str, backend: str) -> dict[str, Patch]:
     """The stdlib modules GraalPy changes, and how: applied once the module is imported (or at activation)."""
     found: dict[str, Patch] = {  # warn: CPython's behaviour, logged
         "multiprocessing": _multiprocessing,
@@ -97,6 +103,8 @@ def patches(policy: str) -> dict[str, Patch]:
         "multiprocessing.shared_memory": _shared_memory,  # java: no shm_open
         "multiprocessing.pool": _multiprocessing_pool,  # GraalPy's ThreadPool (enforce)
     }
+    if backend == "java":
+        found["subprocess"] = _subprocess
     if policy == ENFORCE:
         found["selectors"] = _selectors
         found["test.support"] = _test_support
