@@ -227,3 +227,27 @@ def test_a_target_spawn_cannot_pickle_is_explained_at_info(tmp_path: Path) -> No
     assert out.strip() in ("AttributeError", "PicklingError")
     info = [(e["limitation"], e["callsite"]["line"]) for e in events if e["level"] == "INFO"]
     assert info == [("multiprocessing.spawn_pickle", 9)]
+
+
+FD_TRANSFER = """
+import os, socket
+from multiprocessing import reduction
+with open("data", "wb") as f:
+    f.write(b"sent by fd")
+fd = os.open("data", os.O_RDONLY)
+a, b = socket.socketpair(socket.AF_UNIX)
+reduction.sendfds(a, [fd])
+received, = reduction.recvfds(b, 1)
+print(received != fd, os.read(received, 64).decode())
+os.close(received); os.close(fd)
+"""
+
+
+def test_fds_sent_over_a_unix_socket_reach_the_receiver_under_java_warn(tmp_path: Path) -> None:
+    """The emulated fd's real file is sent (GraalPy's socket cannot send fds at all: socket.names)."""
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "prog.py").write_text(FD_TRANSFER)
+    plain = run_python("prog.py", cwd=tmp_path / "plain")
+    out, events = _run(tmp_path, FD_TRANSFER, "--posix-backend=java", "--policy=warn")
+    assert out == plain.stdout == "True sent by fd\n"
+    assert ("socket.names", "socket.socket.sendmsg") in {(e["limitation"], e["function"]) for e in events}

@@ -71,6 +71,12 @@ def _shared_memory(module: ModuleType, backend: str, policy: str, swaps: list[Sw
     patch_shared_memory(module, backend, policy, swaps)
 
 
+def _multiprocessing_reduction(module: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> None:
+    from interpose.stdlib.multiprocessing import patch_reduction
+
+    patch_reduction(module, backend, policy, swaps)
+
+
 def _selectors(module: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> None:
     from interpose.stdlib.fastpaths import patch_selectors
 
@@ -105,6 +111,7 @@ def patches(policy: str, backend: str) -> dict[str, Patch]:
     }
     if backend == "java":
         found["subprocess"] = _subprocess
+        found["multiprocessing.reduction"] = _multiprocessing_reduction  # warn: fds sent are the real ones
     if policy == ENFORCE:
         found["selectors"] = _selectors
         found["test.support"] = _test_support

@@ -193,6 +193,41 @@ def _refused_function(
     return refused
 
 
+def patch_reduction(module: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> None:
+    """java, warn: fds sent over a Unix socket are the real files behind the program's emulated fds (as
+    pass_fds gives a child), and the fds received become the program's own.  GraalPy's socket has no sendmsg
+    (socket.names): under enforce multiprocessing never sends fds (reduction.HAVE_SEND_HANDLE is False)."""
+    if backend != "java" or policy == ENFORCE:
+        return
+    from interpose import activation
+
+    send, receive = module.sendfds, module.recvfds
+
+    def sendfds(sock: object, fds: list[int]) -> object:
+        hit("socket.names", "socket.socket.sendmsg")
+        active = activation.active()
+        host_fd = getattr(active.backend, "host_fd", None) if active is not None else None
+        if host_fd is None:
+            return send(sock, fds)
+        real = [host_fd(fd) for fd in fds]
+        if None in real:
+            hit("fd.native_code", "multiprocessing.reduction.sendfds", {"fds": list(fds)})
+            raise OSError(errno.EBADF, "a file that exists only in the emulated filesystem cannot be sent")
+        return send(sock, real)
+
+    def recvfds(sock: object, size: int) -> list[int]:
+        fds: list[int] = receive(sock, size)
+        active = activation.active()
+        adopt = getattr(active.backend, "adopt_host_fd", None) if active is not None else None
+        if adopt is not None:
+            for fd in fds:
+                adopt(fd, os.O_RDWR)
+        return fds
+
+    swap(module, "sendfds", sendfds, swaps)
+    swap(module, "recvfds", recvfds, swaps)
+
+
 class _ThreadLockContext:
     """The context GraalPy's ThreadPool gives Pool: the default one, whose Lock is a threading lock."""
 

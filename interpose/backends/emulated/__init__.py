@@ -85,6 +85,10 @@ class EmulatedBackend(Backend):
 
         adopt_real_fd(self.process.table, fd, flags)
 
+    def host_fd(self, fd: int) -> int | None:
+        """The real fd behind the program's `fd`, for C code that passes it on (None: only the provider has it)."""
+        return self.process.table.real_fd(fd)
+
     def _adopt_standard_streams(self) -> None:
         from interpose.fs.host import HostFileHandle
 
