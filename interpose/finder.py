@@ -6,8 +6,9 @@ was not imported yet (`_posixsubprocess`, built on first import so that
 start-up does not pay for it), and imports that go around `sys.modules`
 (`import_fresh_module`, `importlib.reload`).  It also stands for the modules
 GraalPy does not have (`grp`): their import is a hit, and under enforce it raises
-ModuleNotFoundError as on GraalPy (so does `importlib.util.find_spec` of them,
-which returns None there: a finder cannot stop the search any other way).
+ModuleNotFoundError as on GraalPy (`importlib.util.find_spec` of them, which
+returns None there, is patched to answer so: a finder cannot stop the search
+any other way; its question is a probe).
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ class ShimFinder:
         self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
         limitation = self.missing.get(fullname)
-        if limitation is not None and compat.hit(limitation, f"import {fullname}", lookup=True):
+        if limitation is not None and compat.hit(
+            limitation, f"import {fullname}", lookup=True, probe=_asked_by_find_spec()
+        ):
             raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
         if fullname in self.patches:
             return self._patched_spec(fullname, path, target)
@@ -85,6 +88,12 @@ class ShimFinder:
     def _give_spec(self, name: str, module: ModuleType) -> None:
         module.__spec__ = ModuleSpec(name, self, origin="interpose")  # type: ignore[arg-type]
         module.__loader__ = self  # type: ignore[assignment]
+
+
+def _asked_by_find_spec() -> bool:
+    """Whether `importlib.util.find_spec` is asking (feature detection, a probe) rather than an import."""
+    frame = sys._getframe(3)  # this, ShimFinder.find_spec, importlib's _find_spec, who called it
+    return frame.f_code.co_name == "find_spec" and frame.f_code.co_filename.endswith(("importlib.util>", "util.py"))
 
 
 class _PatchingLoader:

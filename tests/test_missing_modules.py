@@ -111,3 +111,22 @@ def test_under_warn_grp_stays_where_it_was() -> None:
         assert sys.modules["grp"] is grp and tarfile.grp is grp
     finally:
         interpose.deactivate()
+
+
+FIND_SPEC = """
+import importlib.util
+print(importlib.util.find_spec("grp") is None, importlib.util.find_spec("pwd") is None)
+"""
+
+
+@pytest.mark.parametrize("policy, expected", [("enforce", "True False"), ("warn", "False False")])
+def test_find_spec_answers_none_for_grp_under_enforce_as_a_probe(tmp_path: Path, policy: str, expected: str) -> None:
+    """On GraalPy find_spec('grp') is None (no finder knows it); the import itself still raises."""
+    log_file = tmp_path / "events.jsonl"
+    (tmp_path / "prog.py").write_text(FIND_SPEC)
+    result = run_interposed(f"--log.file={log_file}", "--log.python.compatibility.level=FINER", f"--policy={policy}",
+                            "prog.py", cwd=tmp_path)  # fmt: skip
+    assert result.stdout.strip() == expected, result.stderr
+    grp_events = [(e["use"], e["level"], e["callsite"]["line"]) for e in read_events(log_file)
+                  if e["limitation"] == "module.grp"]  # fmt: skip
+    assert grp_events == ([("probe", "FINER", 3)] if policy == "enforce" else [("probe", "FINER", 3)])

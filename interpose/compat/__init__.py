@@ -66,12 +66,19 @@ def end() -> Session | None:
     return session
 
 
-def hit(limitation_id: str, function: str, detail: dict[str, Any] | None = None, *, lookup: bool = False) -> bool:
+def hit(
+    limitation_id: str,
+    function: str,
+    detail: dict[str, Any] | None = None,
+    *,
+    lookup: bool = False,
+    probe: bool = False,
+) -> bool:
     """Record one hit of a limitation; return True when GraalPy's behaviour must be enforced.
 
     A hit whose caller is a `__getattr__` is a lookup of a name the backend lacks, and `lookup` says the
     same of other callers (the import of a module GraalPy lacks): a probe when the program handles its
-    absence; any other hit is a call.
+    absence; any other hit is a call.  `probe`: the caller knows it is feature detection (find_spec).
     """
     session = _session
     if session is None:
@@ -82,7 +89,7 @@ def hit(limitation_id: str, function: str, detail: dict[str, Any] | None = None,
         caller = sys._getframe(1)
         inner = inner_frame(caller)
         program = program_frame(inner)
-        use = classify(entry, lookup or caller.f_code.co_name == "__getattr__", inner, program)
+        use = PROBE if probe else classify(entry, lookup or caller.f_code.co_name == "__getattr__", inner, program)
         level = min(entry.level, PROBE_LEVEL) if use == PROBE else entry.level
         if level >= recorder.threshold:
             fields: dict[str, Any] = {

@@ -10,7 +10,8 @@ module (None standing for "no such attribute").
 
 from __future__ import annotations
 
-from interpose.compat import ENFORCE
+from interpose.compat import ENFORCE, hit
+from interpose.compat.catalog_surface import MISSING_MODULES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -77,6 +78,23 @@ def _multiprocessing_reduction(module: ModuleType, backend: str, policy: str, sw
     patch_reduction(module, backend, policy, swaps)
 
 
+def _importlib_util(module: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> None:
+    """`find_spec` of a module GraalPy does not have answers None, as for any module no finder knows (the finder
+    itself can only refuse by raising, which `import grp` must do).  Asking is feature detection: a probe."""
+    find_spec = module.find_spec
+
+    def graalpy_find_spec(name: str, package: str | None = None) -> object:
+        missing = MISSING_MODULES.get(name)
+        if missing is not None and hit(missing[0], f"importlib.util.find_spec({name!r})", probe=True):
+            return None
+        return find_spec(name, package)
+
+    graalpy_find_spec.__name__ = graalpy_find_spec.__qualname__ = "find_spec"
+    graalpy_find_spec.__doc__ = find_spec.__doc__
+    graalpy_find_spec.__wrapped__ = find_spec  # type: ignore[attr-defined]  # inspect.signature shows the original
+    swap(module, "find_spec", graalpy_find_spec, swaps)
+
+
 def _selectors(module: ModuleType, backend: str, policy: str, swaps: list[Swap]) -> None:
     from interpose.stdlib.fastpaths import patch_selectors
 
@@ -114,6 +132,7 @@ def patches(policy: str, backend: str) -> dict[str, Patch]:
         found["multiprocessing.reduction"] = _multiprocessing_reduction  # warn: fds sent are the real ones
     if policy == ENFORCE:
         found["selectors"] = _selectors
+        found["importlib.util"] = _importlib_util
         found["test.support"] = _test_support
         found["tarfile"] = _tarfile  # only the java backend refuses other users' names
     return found
