@@ -55,6 +55,7 @@ _hidden: set[int] = set()
 _hidden_lock = _thread.allocate_lock()
 _source: list[int] = []  # the O_PATH fd of /dev/null that placeholders are dups of, made once per process
 _spare_source: list[int] = []  # a readable, seekable fd that spares are dups of, made once per process
+_spares_free: list[int] = []  # hidden numbers whose spare a twin closed: the next spares go there
 #: High numbers held by placeholders, ready for the next file to move onto (one dup2, no search): a closed file's
 #: number comes back here.  Emptied when a table closes (deactivation).
 _reserve: list[int] = []
@@ -112,6 +113,8 @@ def trim_reserve() -> None:
             number = _reserve.pop()
             _hidden.discard(number)
             os.close(number)
+        while _spares_free:
+            _hidden.discard(_spares_free.pop())  # closed already
 
 
 def source() -> int:
@@ -128,7 +131,8 @@ def source() -> int:
 def spare() -> int:
     """A hidden fd of an empty file, readable and seekable, for a C FileIO of io_open's to hold (its "twin").
 
-    The file is a memfd where there is one: making it raises no audit event the program could see.
+    The file is a memfd where there is one: making it raises no audit event the program could see.  The number
+    is one a twin closed before when there is one (one dup2, no search).
     """
     if not _spare_source:
         try:
@@ -139,15 +143,26 @@ def spare() -> int:
             _spare_source.append(_hide(opened))
         finally:
             os.close(opened)
-    return _hide(_spare_source[0])
+    try:
+        number = _spares_free.pop()
+    except IndexError:
+        return _hide(_spare_source[0])
+    os.dup2(_spare_source[0], number, inheritable=False)
+    return number
 
 
 def spare_closed(number: int, close: bool = False) -> None:
-    """The C FileIO holding spare `number` closed it (or, with `close`, none took it: it is closed now)."""
-    with _hidden_lock:
-        _hidden.discard(number)
-        if close:
-            os.close(number)
+    """The C FileIO holding spare `number` closed it (or, with `close`, none took it: it is closed now).
+
+    A high number stays hidden, kept for the next spare: the table never hands it out nor takes it in.
+    """
+    if close:
+        os.close(number)
+    if _limits and number >= _limits[0]:
+        _spares_free.append(number)
+    else:  # a low number (no high one was free): the kernel's next open may take it
+        with _hidden_lock:
+            _hidden.discard(number)
 
 
 class OpenFile:
