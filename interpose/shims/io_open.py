@@ -232,12 +232,11 @@ def _make_twin(file_io: Any, spares: Spares) -> Callable[..., tuple[Any, Any]]:
             else:
                 spare_closed(number, close=True)
             raise
-        raw._twin = (twin, number)
         if not raw._regular:
-            raw._twin = None
             twin.close()
             spare_closed(number)
             return raw, None
+        raw._twin = [(twin, number)]
         try:
             size = raw._blksize if buffering < 0 else buffering
             buffer = BufferedReader(twin, size)

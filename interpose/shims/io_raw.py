@@ -216,8 +216,9 @@ def make_file_io(posix: Any, spare_closed: Callable[[int], None] | None = None) 
         _size: int  # st_size at open, -1 when unknown
         _maybe_tty: bool
         _regular: bool
-        # (C FileIO, its fd): what a C TextIOWrapper over this object checks for closed (io_open.py), or None
-        _twin: tuple[Any, int] | None
+        # [(C FileIO, its fd)]: what a C TextIOWrapper over this object checks for closed (io_open.py); else empty
+        # or None
+        _twin: list[tuple[Any, int]] | None
         _closed: bool
 
         def __init__(self, file: Any, mode: str = "r", closefd: bool = True, opener: Any = None) -> None:
@@ -340,10 +341,13 @@ def make_file_io(posix: Any, spare_closed: Callable[[int], None] | None = None) 
             """Closed from now on, and so is the twin a C TextIOWrapper checks (the fd itself stays open)."""
             self._fd, self._closed = -1, True
             twin = self._twin
-            if twin is not None:
-                self._twin = None
-                twin[0].close()  # closes only the twin's own fd, which nothing else uses
-                spare_closed(twin[1])  # type: ignore[misc]
+            if twin:
+                try:
+                    c_file, number = twin.pop()  # atomic: one closer only, whatever the threads
+                except IndexError:
+                    return
+                c_file.close()  # closes only the twin's own fd, which nothing else uses
+                spare_closed(number)  # type: ignore[misc]
 
         # -- reading and writing: one namespace call each ------------------------------------------------
 

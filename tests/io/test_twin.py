@@ -54,7 +54,7 @@ def _hidden_in_use() -> frozenset[int]:
 
 def _twin_of(file: Any) -> object:
     twin = file.buffer.raw._twin
-    return None if twin is None else twin[0]
+    return twin[0][0] if twin else None
 
 
 def test_a_text_file_opened_for_reading_has_a_twin_that_closes_with_it(text: str, nothing_left: None) -> None:
