@@ -54,19 +54,22 @@ PROGRAM = textwrap.dedent(
 )
 
 
+def _results(program: Path, root: Path, inside: str, *interposed: str) -> dict[str, object]:
+    """What PROGRAM prints, run in `root` (named `inside` by the program), plain or with `interposed` options."""
+    root.mkdir()
+    arguments = [str(program), inside]
+    finished = run_interposed(*interposed, *arguments) if interposed else run_python(*arguments)
+    assert finished.returncode == 0, finished.stderr
+    results: dict[str, object] = json.loads(finished.stdout)
+    return results
+
+
 @pytest.mark.parametrize("provider", ["host", "memory"])
 def test_text_files_read_as_plain(tmp_path: Path, provider: str) -> None:
     program = tmp_path / "program.py"
     program.write_text(PROGRAM)
-    plain_root, emulated_root = tmp_path / "plain", tmp_path / "emulated"
-    plain_root.mkdir()
-    emulated_root.mkdir()
-    plain = run_python(str(program), str(plain_root))
-    assert plain.returncode == 0, plain.stderr
-    inside = str(emulated_root) if provider == "host" else "/"
-    interposed = run_interposed("--posix-backend=java", f"--fs={provider}", "--log.python.compatibility.level=OFF",
-                                str(program), inside)  # fmt: skip
-    assert interposed.returncode == 0, interposed.stderr
-    expected = json.loads(plain.stdout)
-    assert len(expected["audit"]) == 3 and len(expected["closed"]) == 2
-    assert json.loads(interposed.stdout) == expected
+    expected = _results(program, tmp_path / "plain", str(tmp_path / "plain"))
+    assert len(expected["audit"]) == 3 and len(expected["closed"]) == 2  # type: ignore[arg-type]
+    emulated = tmp_path / "emulated"
+    options = ("--posix-backend=java", f"--fs={provider}", "--log.python.compatibility.level=OFF")
+    assert _results(program, emulated, str(emulated) if provider == "host" else "/", *options) == expected
