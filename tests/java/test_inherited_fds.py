@@ -37,18 +37,26 @@ CLEAR_CLOEXEC = {
     "set_inheritable": "os.set_inheritable(fd, True)",
     "fcntl": "fcntl.fcntl(fd, fcntl.F_SETFD, fcntl.fcntl(fd, fcntl.F_GETFD) & ~fcntl.FD_CLOEXEC)",
 }
-EXEC = """
+PRINT_FLAGS = """
     print(os.get_inheritable(fd), os.get_inheritable(other))
     sys.stdout.flush()
-    os.execv(sys.executable, [sys.executable, "-c", CHILD, str(fd)])
     """
-# subprocess without close_fds: through posix_spawn (where the host has it: warn), or fork_exec when given a cwd
-SPAWN = """
-    print(os.get_inheritable(fd), os.get_inheritable(other))
+EXEC = PRINT_FLAGS + 'os.execv(sys.executable, [sys.executable, "-c", CHILD, str(fd)])\n'
+# A child started without closing fds: subprocess's fork_exec (a cwd keeps it off the posix_spawn path), or
+# posix_spawn itself (the java backend has none: warn only); each prints the child's line, then the offset's.
+SPAWN = {
+    "fork_exec": """
     child = subprocess.run([sys.executable, "-c", CHILD, str(fd)], close_fds=False, capture_output=True, text=True,
-                           cwd=CWD)
-    print(child.stdout.strip(), os.read(fd, 3))
-    """
+                           cwd=".")
+    print(child.stdout.strip())
+    print(os.read(fd, 3))
+    """,
+    "posix_spawn": """
+    os.waitpid(os.posix_spawn(sys.executable, [sys.executable, "-c", CHILD, str(fd)], os.environ), 0)
+    print(os.read(fd, 3))
+    """,
+}
+STARTER = {"fork_exec": "_posixsubprocess.fork_exec", "posix_spawn": "os.posix_spawn"}
 INHERITABLE = [("fd.inheritable_ignored", "os.set_inheritable")]
 
 
@@ -72,22 +80,20 @@ def test_an_exec_gives_no_inherited_file_under_enforce(tmp_path: Path) -> None:
     assert hits(events) == INHERITABLE
 
 
-@pytest.mark.parametrize("cwd", ["None", "'.'"])
+@pytest.mark.parametrize("way", sorted(SPAWN))
 @pytest.mark.parametrize("clear", sorted(CLEAR_CLOEXEC))
-def test_a_child_started_without_close_fds_keeps_the_inheritable_file_under_warn(
-    tmp_path: Path, clear: str, cwd: str
+def test_a_child_started_without_closing_fds_keeps_the_inheritable_file_under_warn(
+    tmp_path: Path, clear: str, way: str
 ) -> None:
-    body = _body(clear, SPAWN.replace("CWD", cwd))
-    expected = ["True False", "3 b'inherited' [0, 1, 2, 3, 4] b''"]  # the child read to the end: the offset is shared
+    body = _body(clear, PRINT_FLAGS + SPAWN[way])
+    expected = ["True False", "3 b'inherited' [0, 1, 2, 3, 4]", "b''"]  # the child read to the end: shared offset
     assert plain(tmp_path, body) == expected
     out, events = run(tmp_path, body, "warn")
     assert out == expected
-    started = "os.posix_spawn" if cwd == "None" else "_posixsubprocess.fork_exec"
-    assert hits(events)[-1] == ("fd.inheritable_ignored", started)
+    assert hits(events)[-1] == ("fd.inheritable_ignored", STARTER[way])
 
 
-@pytest.mark.parametrize("cwd", ["None", "'.'"])
-def test_a_child_started_without_close_fds_gets_no_inherited_file_under_enforce(tmp_path: Path, cwd: str) -> None:
-    out, events = run(tmp_path, _body("set_inheritable", SPAWN.replace("CWD", cwd)), "enforce")
-    assert out == ["False False", "3 Bad file descriptor [0, 1, 2, 3] b'inh'"]
+def test_a_child_started_without_closing_fds_gets_no_inherited_file_under_enforce(tmp_path: Path) -> None:
+    out, events = run(tmp_path, _body("set_inheritable", PRINT_FLAGS + SPAWN["fork_exec"]), "enforce")
+    assert out == ["False False", "3 Bad file descriptor [0, 1, 2, 3]", "b'inh'"]
     assert hits(events) == INHERITABLE
