@@ -50,7 +50,8 @@ if TYPE_CHECKING:
     from interpose.fs.base import FileHandle
 
 #: Real fds the tables keep from every program, across all backends of the process: the files behind emulated
-#: fds (moved high), the reserve, the placeholders' source, and the spares of io_open's twins (`spare`).  No table takes one in, whatever number is guessed.
+#: fds (moved high), the reserve, the placeholders' source, and the spares of io_open's twins (`spare`).  No
+#: table takes one in, whatever number is guessed.
 _hidden: set[int] = set()
 _hidden_lock = _thread.allocate_lock()
 _source: list[int] = []  # the O_PATH fd of /dev/null that placeholders are dups of, made once per process
