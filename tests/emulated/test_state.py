@@ -156,3 +156,31 @@ def test_virtual_fd_refused_by_native_code(tmp_path: Path) -> None:
         e.close(fd)
     events = [json.loads(line) for line in log.read_text().splitlines()]
     assert any(ev["limitation"] == "fd.native_code" for ev in events)
+
+
+def _chmod_answers(chmod: object, opener: object, symlink: object, where: str) -> list[str]:
+    """What chmod(follow_symlinks=False) answers on a symlink, with and without dir_fd (a link's own mode)."""
+    symlink("a", f"{where}/a")  # type: ignore[operator]
+    directory = opener(where, os.O_RDONLY)  # type: ignore[operator]
+    answers = []
+    for keywords in ({"dir_fd": directory}, {}):
+        path = "a" if keywords else f"{where}/a"
+        try:
+            chmod(path, 0o755, follow_symlinks=False, **keywords)  # type: ignore[operator]
+            answers.append("done")
+        except (OSError, ValueError, NotImplementedError) as error:
+            answers.append(f"{type(error).__name__}: {error}")
+    return answers
+
+
+@pytest.mark.parametrize("fs", ["host", "memory"])
+def test_chmod_of_a_symlink_answers_as_cpython_with_and_without_dir_fd(tmp_path: Path, fs: str) -> None:
+    """Found by test_stateful (--hypothesis-seed=1265220574): with dir_fd, CPython's answer is a ValueError."""
+    (tmp_path / "real").mkdir()
+    real = _chmod_answers(os.chmod, os.open, os.symlink, str(tmp_path / "real"))
+    assert real[0] == "ValueError: chmod: cannot use dir_fd and follow_symlinks together"
+    with activated(fs) as emulated:
+        where = str(tmp_path) if fs == "host" else "/d"
+        if fs == "memory":
+            emulated.mkdir(where)
+        assert _chmod_answers(emulated.chmod, emulated.open, emulated.symlink, where) == real

@@ -334,9 +334,14 @@ def build(process: EmulatedProcess, fd_functions: dict[str, Callable[..., Any]])
         try:
             full = full_path(arg, dir_fd)
             process.fs.chmod(full, mode & 0o7777, _follow(dir_form(arg.text), full, follow_symlinks))
-        except OSError as e:
-            if e.errno == errno.EOPNOTSUPP and not follow_symlinks:
+        except (OSError, NotImplementedError) as e:  # the host provider's os.chmod answers the latter itself
+            if not follow_symlinks and (isinstance(e, NotImplementedError) or e.errno == errno.EOPNOTSUPP):
+                # a symlink's own mode, which Linux cannot set: CPython's answer depends on dir_fd
+                if dir_fd is not None:
+                    raise ValueError("chmod: cannot use dir_fd and follow_symlinks together") from None
                 raise NotImplementedError("chmod: follow_symlinks unavailable on this platform") from None
+            if isinstance(e, NotImplementedError):
+                raise
             raise refiled(e, arg.original) from None
 
     def chown(path: object, uid: int, gid: int, *, dir_fd: object = None, follow_symlinks: bool = True) -> None:
