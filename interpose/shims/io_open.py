@@ -31,6 +31,11 @@ _INT_MIN = -(2**31)
 _WARN_DEFAULT_ENCODING = bool(getattr(sys.flags, "warn_default_encoding", 0))
 _C_FILE_IO = FileIO  # the C class, whatever `io.FileIO` is later
 
+
+class _NoTwin(Exception):  # noqa: N818 - not an error: how the opener tells that the file gets no twin
+    pass
+
+
 #: (spare, spare_closed): a hidden fd for a twin, and what to call once the twin closed it (or, with `close=True`,
 #: to close one never given to a twin); see `_make_twin`.
 Spares = tuple  # tuple[Callable[[], int], Callable[..., None]]
@@ -100,14 +105,16 @@ def _parse_open_mode(mode: str) -> tuple[str, type | None, bool]:
 _open_modes: dict[str, tuple[str, type | None, bool]] = {}
 
 
-def build_io(posix: Any, spares: Spares | None = None) -> IoFunctions:
+def build_io(posix: Any, spares: Spares | None = None, twin_min_size: int = 8192) -> IoFunctions:
     """Build `FileIO` and `open` whose every operating-system call goes to `posix`'s functions.
 
     With `spares`, text files opened for reading get a twin (`_make_twin`), which makes `readline` as fast as
-    over the C FileIO; the spare fds must be ones the program never sees.
+    over the C FileIO; the spare fds must be ones the program never sees.  A file smaller than `twin_min_size`
+    (the text layer's chunk) gets none: a twin costs a few system calls, worth it from about a hundred lines on.
     """
     file_io = make_file_io(posix, spares[1] if spares else None)
-    return IoFunctions(file_io, _make_open(file_io, _make_twin(file_io, spares) if spares else None))
+    twinned = _make_twin(file_io, spares, twin_min_size) if spares else None
+    return IoFunctions(file_io, _make_open(file_io, twinned))
 
 
 def _make_open(file_io: type, twinned: Callable[..., Any] | None = None) -> Callable[..., Any]:
@@ -195,7 +202,7 @@ def _make_open(file_io: type, twinned: Callable[..., Any] | None = None) -> Call
     return open
 
 
-def _make_twin(file_io: Any, spares: Spares) -> Callable[..., tuple[Any, Any]]:
+def _make_twin(file_io: Any, spares: Spares, min_size: int) -> Callable[..., tuple[Any, Any]]:
     """How `open` makes a text file for reading whose C TextIOWrapper checks `closed` at C speed.
 
     The C TextIOWrapper asks `buffer.closed`, and the buffer asks the raw file, before every `readline` and
@@ -206,37 +213,36 @@ def _make_twin(file_io: Any, spares: Spares) -> Callable[..., tuple[Any, Any]]:
     which is all that reads and answers from then on.  The twin's only job is to be closed when the raw file is
     (`FileIO._forget_fd`).  It is opened by path with an opener, so that the C class raises the one "open" audit
     event CPython's open() raises, and the opener opens the real file without raising it again.  Only regular
-    files get one: the empty file, like them, is seekable, which the wrapper also learns from the twin.
-    Returns (raw file, text file); the text file is None when the file is not regular (the caller goes on).
+    files get one (the empty file, like them, is seekable, which the wrapper also learns from the twin), and only
+    those of `min_size` bytes or more.
+    Returns (raw file, text file); the text file is None when the file gets no twin (the caller goes on).
     """
     spare, spare_closed = spares
 
     def twinned(
         file: str, raw_mode: str, buffering: int, encoding: str | None, errors: str | None, newline: str | None
     ) -> tuple[Any, Any]:
-        number = spare()
         raw = file_io.__new__(file_io)  # made first, as C's: a cycle collecting them then finalizes (warns) it first
-        opened = []
+        numbers = []
 
         def opener(path: str, flags: int) -> int:
             raw._init(file, raw_mode, True, None, False)
-            opened.append(raw)
-            return number
+            if not raw._regular or raw._size < min_size:
+                raise _NoTwin
+            numbers.append(spare())
+            return numbers[0]
 
         try:
             twin = _C_FILE_IO(file, raw_mode, True, opener)
-        except BaseException:
-            if opened:  # the twin had the fd, and closed it on its way out
-                spare_closed(number)
-                raw.close()
-            else:
-                spare_closed(number, close=True)
-            raise
-        if not raw._regular:
-            twin.close()
-            spare_closed(number)
+        except _NoTwin:
             return raw, None
-        raw._twin = [(twin, number)]
+        except BaseException:
+            if numbers:  # the twin had the spare, and closed it on its way out
+                spare_closed(numbers[0])
+            if raw._fd >= 0:  # the opener opened it
+                raw.close()
+            raise
+        raw._twin = [(twin, numbers[0])]
         try:
             size = raw._blksize if buffering < 0 else buffering
             buffer = BufferedReader(twin, size)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import io
 import os
+import posix
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -19,6 +20,8 @@ from typing import Any
 import pytest
 
 from interpose.backends.emulated import fdtable
+from interpose.backends.emulated.fileops import SPARES
+from interpose.shims.io_open import build_io
 
 from .conftest import REAL, TWINNED
 
@@ -39,7 +42,7 @@ def _real_fds() -> int:
 @pytest.fixture
 def nothing_left() -> Iterator[None]:
     """Every real fd a test's files took, the twins' spares included, is closed and no longer hidden after it."""
-    TWINNED.open(os.devnull, encoding="utf-8").close()  # the spares' source is made once per process
+    fdtable.spare_closed(fdtable.spare(), close=True)  # the spares' source is made once per process
     gc.collect()
     before, hidden = _real_fds(), _hidden_in_use()
     yield
@@ -66,6 +69,15 @@ def test_a_text_file_opened_for_reading_has_a_twin_that_closes_with_it(text: str
         assert f.tell() == len("".join(LINES[:2]))
         assert list(f) == LINES[2:]
     assert twin.closed  # type: ignore[attr-defined]
+
+
+def test_a_file_of_one_chunk_or_less_has_none(tmp_path: Path, nothing_left: None) -> None:
+    """A twin costs a few system calls: not worth it below about a hundred lines."""
+    small = tmp_path / "small.txt"
+    small.write_text("".join(LINES[:100]), encoding="utf-8")
+    with build_io(posix, SPARES).open(small, encoding="utf-8") as f:
+        assert _twin_of(f) is None
+        assert list(f) == LINES[:100]
 
 
 CLOSINGS: dict[str, Callable[[Any], object]] = {
@@ -110,6 +122,7 @@ def _outcome(open_: Callable[..., Any], *args: Any, **kwargs: Any) -> str:
     ("args", "kwargs"),
     [
         (("missing.txt",), {"encoding": "utf-8"}),
+        (("lines.txt\0",), {"encoding": "utf-8"}),
         ((".",), {"encoding": "utf-8"}),
         ((os.devnull,), {"encoding": "utf-8"}),  # not a regular file: no twin
         (("lines.txt",), {"encoding": "no-such-codec"}),
