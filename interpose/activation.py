@@ -21,7 +21,7 @@ from interpose.host import os as host_os
 from interpose.host import posix as host_posix
 from interpose.host import posix_module
 from interpose.shims.os_module import build_os
-from interpose.shims.posix import PosixPatch, build_posixsubprocess, build_shaped, posix_contents
+from interpose.shims.posix import PosixPatch, build_posixsubprocess, build_shaped, posix_contents, shaped_namespace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from interpose.settings import Settings
 
 SHIMMED = ("os", "_posixsubprocess")  # replaced in sys.modules; posix is patched in place
+# Shaped modules written in Python: their own functions read their globals (socket.create_connection finds
+# `socket.socket` there, and tests mock it), so they are changed in place like posix, not copied.
+IN_PLACE = frozenset({"socket"})
 
 
 class Activation:
@@ -52,6 +55,7 @@ class Activation:
         self.swaps: list[rebinding.Swap] = []
         self.finder: ShimFinder | None = None
         self.posix_patch: PosixPatch | None = None
+        self.module_patches: list[PosixPatch] = []  # the IN_PLACE modules changed, in order
         self.sizes: rebinding.Snapshot | None = None  # the modules' namespaces and their sizes right after the swap
         self.watching = False
 
@@ -141,8 +145,8 @@ def _install(activation: Activation, backend: Backend) -> None:
     for name in shaped:
         host = sys.modules.get(name)
         if host is not None:
-            hosts[name] = host
-            activation.modules[name] = _build_shim(backend, name, host)
+            hosts[name] = _in_place(activation, backend, name, host) if name in IN_PLACE else host
+            activation.modules[name] = host if name in IN_PLACE else _build_shim(backend, name, host)
         else:
             lazy[name] = lambda name=name: _build_late(activation, name)  # type: ignore[misc]
     patches = {
@@ -152,7 +156,7 @@ def _install(activation: Activation, backend: Backend) -> None:
     activation.session_begun = True
     compat.begin(compat.Session(backend.name, activation.settings.policy, activation.recorder))
     activation.finder = ShimFinder(activation.modules, lazy, patches, backend.missing_modules())
-    activation.finder.install_specs(exclude=("posix",))
+    activation.finder.install_specs(exclude=("posix", *IN_PLACE))
     sys.meta_path.insert(0, activation.finder)
     for name in (*SHIMMED, *shaped):
         activation.saved_modules[name] = sys.modules.get(name)
@@ -217,6 +221,10 @@ def _build_late(activation: Activation, name: str) -> ModuleType:
     """Build a shim on the first import of its host module (`_posixsubprocess`, the shaped modules)."""
     assert activation.backend is not None
     host = load_host_module(name)
+    if name in IN_PLACE:
+        before = _in_place(activation, activation.backend, name, host)
+        activation.mapping.update(rebinding.replacement_map([(before, host)]))
+        return host
     shim = _build_shim(activation.backend, name, host)
     activation.mapping.update(rebinding.replacement_map([(host, shim)]))
     return shim
@@ -227,6 +235,16 @@ def _build_shim(backend: Backend, name: str, host: ModuleType) -> ModuleType:
     if name == "_posixsubprocess":
         return _built(backend, name, (host,), lambda: build_posixsubprocess(backend, host))
     return _built(backend, name, (host,), lambda: build_shaped(backend, name, host))
+
+
+def _in_place(activation: Activation, backend: Backend, name: str, host: ModuleType) -> ModuleType:
+    """Change an IN_PLACE module to GraalPy's surface (undone by deactivation); return a module holding its
+    contents as they were, which rebinding maps from (as `interpose.host.posix` is posix's)."""
+    patch = PosixPatch(host)
+    activation.module_patches.append(patch)
+    before = _built(backend, f"{name} as it was", (host,), patch.saved_module)
+    patch.apply(_built(backend, name, (host,), lambda: shaped_namespace(backend, name, host)))
+    return before
 
 
 def _built(backend: Backend, what: str, sources: tuple[object, ...], build: Callable[[], _T]) -> _T:
@@ -266,6 +284,8 @@ def _undo(activation: Activation) -> None:
     if activation.finder in sys.meta_path:
         sys.meta_path.remove(activation.finder)
     rebinding.undo_swaps(activation.swaps)
+    for patch in reversed(activation.module_patches):
+        patch.undo()
     if activation.posix_patch is not None:
         activation.posix_patch.undo()
     sizes = activation.sizes

@@ -7,6 +7,7 @@ loopback fallback.  Under warn the program sees CPython's socket, each use logge
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -101,3 +102,50 @@ def test_a_program_that_does_not_import_socket_does_not_get_it(tmp_path: Path) -
     plain = run_python("-c", program).stdout.splitlines()
     out, _events = _run(tmp_path, program)
     assert out == plain == ["False False"]
+
+
+MOCKED = """
+import socket
+class Refusing:
+    def __init__(self, *args, **kwargs):
+        raise TimeoutError("mocked")
+real = socket.socket
+socket.socket = Refusing  # as CPython's test_socket does: socket.py's own create_connection must see it
+try:
+    socket.create_connection(("127.0.0.1", 9))
+except TimeoutError as error:
+    print("timeout", error)
+finally:
+    socket.socket = real
+print(socket.create_connection.__globals__ is vars(socket), "socket" in dir(socket))
+"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("policy", ["enforce", "warn"])
+@pytest.mark.parametrize("imported", ["after", "before"])
+def test_socket_is_changed_in_place_so_its_own_functions_see_what_the_program_sets(
+    tmp_path: Path, backend: str, policy: str, imported: str
+) -> None:
+    """socket.py's functions read its globals: a mock of socket.socket reaches create_connection, as in CPython,
+    whether socket was imported after activation or before it (the API activates a running program)."""
+    if imported == "after":
+        out, _events = _run(tmp_path, MOCKED, f"--posix-backend={backend}", f"--policy={policy}")
+    else:
+        activate = f"import socket, interpose\ninterpose.activate({backend!r}, {policy!r}, log_level='OFF')\n"
+        result = run_python("-c", activate + MOCKED)
+        assert result.returncode == 0, result.stderr
+        out = result.stdout.splitlines()
+    assert out == run_python("-c", MOCKED).stdout.splitlines() == ["timeout mocked", "True True"]
+
+
+def test_deactivation_gives_socket_its_own_names_back() -> None:
+    import socket
+
+    import interpose
+
+    before = dict(vars(socket))
+    with interpose.activated(backend="native", log_level="OFF"):
+        assert sys.modules["socket"] is socket and not hasattr(socket, "SOCK_RAW")
+        assert socket.socketpair is not before["socketpair"]
+    assert vars(socket) == before

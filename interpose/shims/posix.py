@@ -4,8 +4,10 @@
 back exactly by `PosixPatch.undo`): C code finds state through
 `sys.modules["posix"]` (3.13's `os.stat_result`), and programs holding the module
 keep their reference.  Under warn, the functions GraalPy lacks stay, each call
-logged (`Backend.logged`).  `_posixsubprocess` and the shaped modules (select,
-signal, ...) are new modules.
+logged (`Backend.logged`).  `_posixsubprocess` and the shaped modules written in C
+(select, signal, ...) are new modules; socket, whose own functions read its globals
+(`socket.create_connection` finds `socket.socket` there, which tests mock), is
+changed in place as posix is.
 """
 
 from __future__ import annotations
@@ -46,23 +48,32 @@ def posix_contents(backend: Backend, host_posix: ModuleType) -> dict[str, object
 
 
 class PosixPatch:
-    """The real posix module's contents, replaced by a backend's, and how to put them back.
+    """A real module's contents (posix's; socket's), replaced by a backend's, and how to put them back.
 
     The contents are saved before anything changes, so `undo` is right even after `apply` failed part-way.
+    Of the dunder names only `__getattr__` and `__all__` are the backend's; the module keeps its own others.
     """
+
+    OWN_DUNDERS = ("__getattr__", "__all__")
 
     def __init__(self, module: ModuleType) -> None:
         self.module = module
         self.saved = dict(vars(module))
 
     def apply(self, namespace: dict[str, object]) -> None:
-        """Give the module `namespace` (`posix_contents`)."""
+        """Give the module `namespace` (`posix_contents`, `shaped_namespace`)."""
         contents = vars(self.module)
         for name in [name for name in contents if name not in namespace and not name.startswith("__")]:
             del contents[name]
         for name, value in namespace.items():
-            if not name.startswith("__") or name == "__getattr__":
+            if not name.startswith("__") or name in self.OWN_DUNDERS:
                 contents[name] = value
+
+    def saved_module(self) -> ModuleType:
+        """A module holding the contents as they were (what rebinding maps from)."""
+        module = ModuleType(self.module.__name__)
+        vars(module).update(self.saved)
+        return module
 
     def undo(self) -> None:
         contents = vars(self.module)
@@ -75,17 +86,22 @@ def build_posixsubprocess(backend: Backend, host_module: ModuleType) -> ModuleTy
     return build_module("_posixsubprocess", backend.posixsubprocess_namespace(host_module), host_module)
 
 
-def build_shaped(backend: Backend, name: str, host_module: ModuleType) -> ModuleType:
-    """The shim of one of the backend's `shaped_modules` (select, signal, ...): GraalPy's surface of it.
+def shaped_namespace(backend: Backend, name: str, host_module: ModuleType) -> dict[str, object]:
+    """GraalPy's surface of one of the backend's `shaped_modules` (select, signal, socket, ...).
 
-    Its `__all__` names only what the shim has, so that `from socket import *` works as on GraalPy.
+    Its `__all__` names only what the module has, so that `from socket import *` works as on GraalPy, and an
+    access to a missing name is logged by its `__getattr__`.
     """
     namespace = backend.module_namespace(name, host_module)
     exported = namespace.get("__all__")
     if isinstance(exported, list) and any(item not in namespace for item in exported):
         namespace["__all__"] = [item for item in exported if item in namespace]
-    module = build_module(name, namespace, host_module)
     missing = backend.module_absent(name, host_module)
     if missing:
-        module.__dict__["__getattr__"] = missing_attribute_hook(name, missing)
-    return module
+        namespace["__getattr__"] = missing_attribute_hook(name, missing)
+    return namespace
+
+
+def build_shaped(backend: Backend, name: str, host_module: ModuleType) -> ModuleType:
+    """The shim of a shaped module written in C (select, fcntl, ...): a new module with GraalPy's surface."""
+    return build_module(name, shaped_namespace(backend, name, host_module), host_module)
