@@ -11,6 +11,8 @@ its own process (two at a time at most).  Per module, from the verbose output:
     I  passes interposed                false alarm  in P and G, not in I: interpose breaks what GraalPy runs
     caught  in P, not in G, not in I    missed  in P, not in G, in I: GraalPy fails and interpose does not notice
     caught % = caught / (P - G∩P)
+    GraalPy-edit  would be false alarms, but GraalPy's copy of the test differs from CPython's
+                  (--graalpython: its sources; benchmarks/_graalpy_edits.py): not counted as false alarms
 
 Targets (issue 8) on test_os, test_posix and test_subprocess: 0 false alarms and
 at least 90% caught.  A skipped test does not pass.  What counts, and the known
@@ -36,6 +38,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _graalpy_edits as edits  # noqa: E402
 from _regrtest_verbose import parse_verbose, passing  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,20 +64,33 @@ class Run:
 
 @dataclass
 class Comparison:
-    """The oracle's sets for one module; `graalpy` is None when no tags file names the module."""
+    """The oracle's sets for one module; `graalpy` is None when no tags file names the module, `edited`
+    (the alarms whose test GraalPy's copy changed) None when GraalPy's test sources were not compared."""
 
     plain: set[str]
     interposed: set[str]
     graalpy: set[str] | None
+    edited: set[str] | None = None
 
     @property
     def graalpy_and_plain(self) -> set[str] | None:
         return None if self.graalpy is None else self.plain & self.graalpy
 
     @property
-    def false_alarms(self) -> set[str] | None:
+    def alarms(self) -> set[str] | None:
+        """In P and G, not in I: false alarms and GraalPy-edited tests together."""
         both = self.graalpy_and_plain
         return None if both is None else both - self.interposed
+
+    @property
+    def false_alarms(self) -> set[str] | None:
+        alarms = self.alarms
+        return None if alarms is None else alarms - (self.edited or set())
+
+    @property
+    def graalpy_edited(self) -> set[str] | None:
+        alarms = self.alarms
+        return None if alarms is None or self.edited is None else alarms & self.edited
 
     @property
     def caught(self) -> set[str] | None:
@@ -110,16 +126,22 @@ def tags_text(module: str, directories: Iterable[Path], graalpython: Path | None
     for directory in directories:
         if (Path(directory) / f"{module}.txt").is_file():
             return (Path(directory) / f"{module}.txt").read_text()
-    if graalpython is None:
-        return None
-    if (graalpython / GRAALPY_TAGS).is_dir():
-        path = graalpython / GRAALPY_TAGS / f"{module}.txt"
-        return path.read_text() if path.is_file() else None
-    shown = subprocess.run(
-        ["git", "--git-dir", str(graalpython), "show", f"HEAD:{GRAALPY_TAGS}/{module}.txt"],
-        capture_output=True, text=True,
-    )  # fmt: skip
-    return shown.stdout if shown.returncode == 0 else None
+    return None if graalpython is None else edits.read_graalpy(graalpython, f"{GRAALPY_TAGS}/{module}.txt")
+
+
+def classify(
+    comparisons: dict[str, Comparison], cpython: Path | None, graalpython: Path | None
+) -> dict[str, list[edits.Verdict]]:
+    """Compare each alarm's test in CPython's `test` package and GraalPy's copy, and set each `edited`."""
+    if cpython is None or graalpython is None:
+        return {}
+    ours = edits.TestSources(edits.directory_reader(cpython))
+    theirs = edits.TestSources(edits.graalpy_reader(graalpython))
+    verdicts = {}
+    for module, comparison in comparisons.items():
+        verdicts[module] = [edits.compare(test, ours, theirs) for test in sorted(comparison.alarms or ())]
+        comparison.edited = {verdict.test for verdict in verdicts[module] if verdict.edited}
+    return verdicts
 
 
 def command_of(python: str, module: str, interpose: list[str] | None, log: Path) -> list[str]:
@@ -209,34 +231,50 @@ def _percent(part: int, whole: int) -> str:
 
 
 def print_table(comparisons: dict[str, Comparison]) -> None:
-    columns = ("module", "P", "G∩P", "I", "false alarms", "caught", "missed", "caught %")
-    print(f"{columns[0]:<18}" + "".join(f"{name:>13}" for name in columns[1:]))
-    totals = Counter[str]()
+    columns = ("module", "P", "G∩P", "I", "false alarms", "GraalPy-edit", "caught", "missed", "caught %")
+    width = max(18, *(len(module) + 1 for module in comparisons))
+    print(f"{columns[0]:<{width}}" + "".join(f"{name:>13}" for name in columns[1:]))
+    totals, counted = Counter[str](), set()
     for module, comparison in comparisons.items():
         failures = comparison.graalpy_failures
         caught = comparison.caught
         cells = [
             str(len(comparison.plain)), _size(comparison.graalpy_and_plain), str(len(comparison.interposed)),
-            _size(comparison.false_alarms), _size(caught), _size(comparison.missed),
+            _size(comparison.false_alarms), _size(comparison.graalpy_edited), _size(caught), _size(comparison.missed),
             "-" if caught is None or failures is None else _percent(len(caught), len(failures)),
         ]  # fmt: skip
-        print(f"{module:<18}" + "".join(f"{cell:>13}" for cell in cells))
+        print(f"{module:<{width}}" + "".join(f"{cell:>13}" for cell in cells))
         if comparison.graalpy is not None:
-            for name, value in zip(columns[1:7], cells[:6], strict=True):
-                totals[name] += int(value)
-    if totals:
-        cells = [str(totals[name]) for name in columns[1:7]]
+            for name, value in zip(columns[1:8], cells[:7], strict=True):
+                if value != "-":  # GraalPy-edit, when GraalPy's tests were not compared
+                    totals[name] += int(value)
+                    counted.add(name)
+    if counted:
+        cells = [str(totals[name]) if name in counted else "-" for name in columns[1:8]]
         cells.append(_percent(totals["caught"], totals["P"] - totals["G∩P"]))
-        print(f"{'total (tagged)':<18}" + "".join(f"{cell:>13}" for cell in cells))
+        print(f"{'total (tagged)':<{width}}" + "".join(f"{cell:>13}" for cell in cells))
 
 
-def print_lists(comparisons: dict[str, Comparison]) -> None:
+def print_lists(comparisons: dict[str, Comparison], verdicts: dict[str, list[edits.Verdict]] | None = None) -> None:
+    """Each false alarm (and why it could not be compared), GraalPy-edited test (what differs) and miss."""
     for module, comparison in comparisons.items():
-        for title, tests in (("false alarms", comparison.false_alarms), ("missed", comparison.missed)):
+        notes = {verdict.test: _note(verdict) for verdict in (verdicts or {}).get(module, [])}
+        for title, tests in (
+            ("false alarms", comparison.false_alarms), ("GraalPy-edited tests", comparison.graalpy_edited),
+            ("missed", comparison.missed),
+        ):  # fmt: skip
             if tests:
                 print(f"\n{module}: {title} ({len(tests)})")
                 for test in sorted(tests):
-                    print(f"  {test}")
+                    print(f"  {test}{notes.get(test, '') if title != 'missed' else ''}")
+
+
+def _note(verdict: edits.Verdict) -> str:
+    if verdict.edited is None:
+        return f"  (not compared: {verdict.reason})"
+    if not verdict.edited:
+        return ""
+    return f"  (differs: {', '.join(verdict.differing)}; {verdict.marker or 'no line names GraalPy'})"
 
 
 def _revision(at: str | None) -> str:
@@ -245,11 +283,25 @@ def _revision(at: str | None) -> str:
     return commit.stdout.strip() if at else f"{commit.stdout.strip()} + working tree"
 
 
-def _save(path: Path, args: argparse.Namespace, runs: dict[str, dict[str, Run]]) -> None:
+def _graalpy_revision(graalpython: Path | None) -> str | None:
+    if graalpython is None:
+        return None
+    where = ["-C", str(graalpython)] if (graalpython / "graalpython").is_dir() else ["--git-dir", str(graalpython)]
+    commit = subprocess.run(["git", *where, "rev-parse", "HEAD"], capture_output=True, text=True)
+    return commit.stdout.strip() or None
+
+
+def _save(
+    path: Path, args: argparse.Namespace, runs: dict[str, dict[str, Run]], verdicts: dict[str, list[edits.Verdict]]
+) -> None:
+    """The runs, and (read by people, not by --load, which compares again) the alarms found GraalPy-edited."""
     document = {
         "python": args.python, "backend": args.backend, "policy": args.policy, "commit": args.commit,
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "modules": {module: {name: asdict(run) for name, run in pair.items()} for module, pair in runs.items()},
+        "graalpy_edited": {
+            module: [asdict(verdict) for verdict in found if verdict.edited] for module, found in verdicts.items()
+        },
     }  # fmt: skip
     path.write_text(json.dumps(document, indent=1, sort_keys=True))
 
@@ -272,7 +324,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--graalpython",
         type=Path,
-        help="GraalPy's sources (a checkout or its git directory): the tags of the modules no --tags directory holds",
+        help="GraalPy's sources (a checkout or its git directory): the tags of the modules no --tags directory "
+        "holds, and its copy of the tests, to tell GraalPy-edited tests from false alarms",
+    )
+    parser.add_argument(
+        "--cpython-tests", type=Path, help="CPython's `test` package, compared with GraalPy's (default: --python's)"
     )
     parser.add_argument("--jobs", type=int, default=2, help="runs at once (at most 2)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds for one module's run")
@@ -297,18 +353,25 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             if args.keep is None:
                 shutil.rmtree(workdir, ignore_errors=True)
-        if args.json:
-            _save(args.json, args, runs)
     tags = args.tags or [DEFAULT_TAGS]
     comparisons = {}
     for module, pair in runs.items():
         text = tags_text(module, tags, args.graalpython)
         graalpy = None if text is None else parse_tags(text)
         comparisons[module] = comparison_of(pair["plain"], pair["interposed"], graalpy)
+    cpython = args.cpython_tests or edits.cpython_tests(args.python)
+    verdicts = classify(comparisons, cpython, args.graalpython)
+    if args.json and not args.load:
+        _save(args.json, args, runs, verdicts)
     print(f"interposed: --posix-backend {args.backend} --policy {args.policy}; interpose {args.commit}")
+    if args.graalpython is None or cpython is None:
+        missing = "GraalPy's (--graalpython)" if cpython else f"{args.python}'s"
+        print(f"no GraalPy-edited tests told apart: {missing} test sources not available; all count as false alarms")
+    else:
+        print(f"GraalPy's tests at {_graalpy_revision(args.graalpython)}, CPython's in {cpython}")
     print_table(comparisons)
     if args.list:
-        print_lists(comparisons)
+        print_lists(comparisons, verdicts)
 
 
 if __name__ == "__main__":

@@ -216,9 +216,9 @@ def test_the_table_counts_and_leaves_untagged_modules_out_of_the_totals(capsys: 
     oracle.print_table({"test_x": tagged, "test_y": untagged})
     oracle.print_lists({"test_x": tagged, "test_y": untagged})
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1].split() == ["test_x", "3", "1", "1", "0", "2", "0", "100%"]
-    assert lines[2].split() == ["test_y", "1", "-", "1", "-", "-", "-", "-"]
-    assert lines[3].split() == ["total", "(tagged)", "3", "1", "1", "0", "2", "0", "100%"]
+    assert lines[1].split() == ["test_x", "3", "1", "1", "0", "-", "2", "0", "100%"]  # GraalPy's tests not compared
+    assert lines[2].split() == ["test_y", "1", "-", "1", "-", "-", "-", "-", "-"]
+    assert lines[3].split() == ["total", "(tagged)", "3", "1", "1", "0", "-", "2", "0", "100%"]
     assert len(lines) == 4  # nothing missed and no false alarm: nothing listed
 
 
@@ -227,7 +227,7 @@ def test_a_saved_run_is_compared_again_without_running(tmp_path: Path, capsys: p
     (tmp_path / "tags" / "test_x.txt").write_text("test.test_x.C.a\n")
     saved = tmp_path / "run.json"
     args = oracle.argparse.Namespace(python="python3.13", backend="native", policy="warn", commit="abc")
-    oracle._save(saved, args, {"test_x": {"plain": _run(a="ok", b="ok"), "interposed": _run(a="fail", b="ok")}})
+    oracle._save(saved, args, {"test_x": {"plain": _run(a="ok", b="ok"), "interposed": _run(a="fail", b="ok")}}, {})
     oracle.main(["--load", str(saved), "--tags", str(tmp_path / "tags"), "--list"])
     out = capsys.readouterr().out
     assert "--policy warn" in out
