@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -413,3 +414,45 @@ def test_under_warn_the_errors_are_cpythons_and_logged(tmp_path: Path) -> None:
     out, events = _run(tmp_path, QUIRKS, "--policy=warn", "--log.python.compatibility.level=FINE")
     assert out == plain.stdout
     assert "fd.dup2_negative" in {e["limitation"] for e in events}
+
+
+FD_SETSIZE_PROGRAM = """
+import os, selectors, socket
+fds = [os.open("/dev/null", os.O_RDONLY) for _ in range(1030)]  # the socket pair's fds come above FD_SETSIZE
+a, b = socket.socketpair()
+selector = selectors.DefaultSelector()
+selector.register(a, selectors.EVENT_READ)
+b.send(b"x")
+try:
+    print(len(selector.select(1)))
+except ValueError as error:
+    print("ValueError", error)
+"""
+
+
+@pytest.fixture
+def many_fds() -> Iterator[None]:
+    """A soft limit on open fds above FD_SETSIZE for the children (the hard limit allowing)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 2048:
+        pytest.skip("the hard limit on open fds is below 2048")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 2048), hard))
+    yield
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+@pytest.mark.usefixtures("many_fds")
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_select_past_fd_setsize_is_logged_when_it_is_the_only_selector(tmp_path: Path, backend: str) -> None:
+    """GraalPy has no epoll: a selector waits with select(), which cannot take an fd at or above FD_SETSIZE."""
+    plain = run_python("-c", FD_SETSIZE_PROGRAM).stdout
+    warned, warn_events = _run(tmp_path, FD_SETSIZE_PROGRAM, f"--posix-backend={backend}", "--policy=warn")
+    enforced, events = _run(tmp_path, FD_SETSIZE_PROGRAM, f"--posix-backend={backend}")
+    assert warned == plain == "1\n"
+    assert enforced == "ValueError filedescriptor out of range in select()\n"
+    assert [(e["limitation"], e["callsite"]["line"], e["use"]) for e in events] == [  # type: ignore[index]
+        ("select.fd_setsize", 9, "guarded")  # the line of selector.select: the program's own frame
+    ]
+    assert "select.fd_setsize" not in {e["limitation"] for e in warn_events}

@@ -236,6 +236,20 @@ def _missing_module(module: str, id: str, hint: str) -> Limitation:
     return _raised(id, f"No module named {module!r}", fact, hint)
 
 
+FD_SETSIZE = Limitation(
+    id="select.fd_setsize",
+    backends=BOTH,
+    level=levels.INFO,
+    enforce="raised",
+    warn="allowed",
+    message="filedescriptor out of range in select(): select() cannot wait on an fd at or above FD_SETSIZE (1024), "
+    "and GraalPy has no poll or epoll, so selectors, subprocess and asyncio wait with select()",
+    fact="GraalPy's select module has only select() (SelectModuleBuiltins.java), which raises ValueError for an fd "
+    "at or above FD_SETSIZE as CPython's does; CPython's selectors and asyncio would use epoll instead",
+    hint="keep the process's open fds below 1024 (close what failed calls leave open), or wait in threads with "
+    "blocking calls",
+)
+
 SOCKETPAIR = Limitation(
     id="socket.socketpair",
     backends=BOTH,
@@ -260,6 +274,7 @@ SURFACE_ENTRIES: tuple[Limitation, ...] = (
     *(_module_entry(module, *family) for module, family in MODULE_FAMILIES.items()),
     *(_missing_module(module, *entry) for module, entry in MISSING_MODULES.items()),
     SOCKETPAIR,
+    FD_SETSIZE,
     _changed(  # a function GraalPy has too checks or reports otherwise (shims/quirks.py)
         "fd.dup2_negative",
         levels.FINE,

@@ -32,7 +32,7 @@ _IMPORT_FROM = bytecode.OP.get("IMPORT_FROM", -1)
 _JAVA_UNSUPPORTED = "Feature not supported on 'java' POSIX backend"
 _RAISING = ("raised", "refused")
 #: What an entry raises when neither its message nor its kind says (GraalPy's own exceptions).
-_RAISES: dict[str, type[BaseException]] = {"subprocess.preexec_fn": RuntimeError}
+_RAISES: dict[str, type[BaseException]] = {"subprocess.preexec_fn": RuntimeError, "select.fd_setsize": ValueError}
 _NO_MODULE = "No module named "  # the message of a module GraalPy does not have: its import raises
 
 

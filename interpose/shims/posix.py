@@ -13,9 +13,13 @@ changed in place as posix is.
 from __future__ import annotations
 
 from interpose.backends.base import graalpy_have_functions
+from interpose.compat import hit
 from interpose.host import ModuleType
+from interpose.shims.builtin_like import builtin_like
 from interpose.shims.missing import logged_function, missing_attribute_hook
 from interpose.shims.quirks import with_quirks
+
+FD_SETSIZE_ID = "select.fd_setsize"
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -99,7 +103,32 @@ def shaped_namespace(backend: Backend, name: str, host_module: ModuleType) -> di
     missing = backend.module_absent(name, host_module)
     if missing:
         namespace["__getattr__"] = missing_attribute_hook(name, missing)
+    if name == "select" and missing:  # enforce: every wait of selectors and asyncio goes through select()
+        namespace["select"] = _fd_setsize_logged(namespace["select"], backend.logged_functions)
     return namespace
+
+
+def _fd_setsize_logged(select: object, cache: dict[tuple[str, str], tuple[object, object]]) -> object:
+    """select.select, its ValueError for an fd at or above FD_SETSIZE logged: with no poll or epoll (GraalPy's
+    select), a process with many open fds cannot wait on its newest ones at all."""
+    cached = cache.get(("select", "select"))
+    if cached is not None and cached[0] is select:
+        return cached[1]
+    assert callable(select)
+
+    def logged(*args: object) -> object:
+        try:
+            return select(*args)
+        except ValueError as error:
+            if "out of range" in str(error):
+                hit(FD_SETSIZE_ID, "select.select")
+            raise
+
+    logged.__name__ = logged.__qualname__ = "select"
+    logged.__doc__ = select.__doc__
+    wrapper = builtin_like(logged, "select")
+    cache["select", "select"] = (select, wrapper)
+    return wrapper
 
 
 def build_shaped(backend: Backend, name: str, host_module: ModuleType) -> ModuleType:
