@@ -132,16 +132,29 @@ def tags_text(module: str, directories: Iterable[Path], graalpython: Path | None
 def classify(
     comparisons: dict[str, Comparison], cpython: Path | None, graalpython: Path | None
 ) -> dict[str, list[edits.Verdict]]:
-    """Compare each alarm's test in CPython's `test` package and GraalPy's copy, and set each `edited`."""
+    """Compare each alarm's and each miss's test in CPython's `test` package and GraalPy's copy, and set each
+    `edited` (the alarms only: the misses' are shown, not counted apart)."""
     if cpython is None or graalpython is None:
         return {}
     ours = edits.TestSources(edits.directory_reader(cpython))
     theirs = edits.TestSources(edits.graalpy_reader(graalpython))
     verdicts = {}
     for module, comparison in comparisons.items():
-        verdicts[module] = [edits.compare(test, ours, theirs) for test in sorted(comparison.alarms or ())]
-        comparison.edited = {verdict.test for verdict in verdicts[module] if verdict.edited}
+        alarms = comparison.alarms or set()
+        tests = sorted(alarms | (comparison.missed or set()))
+        verdicts[module] = [edits.compare(test, ours, theirs) for test in tests]
+        comparison.edited = {verdict.test for verdict in verdicts[module] if verdict.edited and verdict.test in alarms}
     return verdicts
+
+
+def edited_alarms(
+    comparisons: dict[str, Comparison], verdicts: dict[str, list[edits.Verdict]]
+) -> dict[str, list[edits.Verdict]]:
+    """The verdicts of the alarms counted as GraalPy-edited (not those of the misses)."""
+    return {
+        module: [verdict for verdict in found if verdict.test in (comparisons[module].graalpy_edited or ())]
+        for module, found in verdicts.items()
+    }
 
 
 def command_of(python: str, module: str, interpose: list[str] | None, log: Path) -> list[str]:
@@ -256,7 +269,7 @@ def print_table(comparisons: dict[str, Comparison]) -> None:
 
 
 def print_lists(comparisons: dict[str, Comparison], verdicts: dict[str, list[edits.Verdict]] | None = None) -> None:
-    """Each false alarm (and why it could not be compared), GraalPy-edited test (what differs) and miss."""
+    """Each false alarm (and why it could not be compared), GraalPy-edited test and miss (what differs)."""
     for module, comparison in comparisons.items():
         notes = {verdict.test: _note(verdict) for verdict in (verdicts or {}).get(module, [])}
         for title, tests in (
@@ -266,7 +279,8 @@ def print_lists(comparisons: dict[str, Comparison], verdicts: dict[str, list[edi
             if tests:
                 print(f"\n{module}: {title} ({len(tests)})")
                 for test in sorted(tests):
-                    print(f"  {test}{notes.get(test, '') if title != 'missed' else ''}")
+                    note = notes.get(test, "")
+                    print(f"  {test}{note if title != 'missed' or '(differs' in note else ''}")
 
 
 def _note(verdict: edits.Verdict) -> str:
@@ -292,16 +306,14 @@ def _graalpy_revision(graalpython: Path | None) -> str | None:
 
 
 def _save(
-    path: Path, args: argparse.Namespace, runs: dict[str, dict[str, Run]], verdicts: dict[str, list[edits.Verdict]]
+    path: Path, args: argparse.Namespace, runs: dict[str, dict[str, Run]], edited: dict[str, list[edits.Verdict]]
 ) -> None:
     """The runs, and (read by people, not by --load, which compares again) the alarms found GraalPy-edited."""
     document = {
         "python": args.python, "backend": args.backend, "policy": args.policy, "commit": args.commit,
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "modules": {module: {name: asdict(run) for name, run in pair.items()} for module, pair in runs.items()},
-        "graalpy_edited": {
-            module: [asdict(verdict) for verdict in found if verdict.edited] for module, found in verdicts.items()
-        },
+        "graalpy_edited": {module: [asdict(verdict) for verdict in found] for module, found in edited.items()},
     }  # fmt: skip
     path.write_text(json.dumps(document, indent=1, sort_keys=True))
 
@@ -362,7 +374,7 @@ def main(argv: list[str] | None = None) -> None:
     cpython = args.cpython_tests or edits.cpython_tests(args.python)
     verdicts = classify(comparisons, cpython, args.graalpython)
     if args.json and not args.load:
-        _save(args.json, args, runs, verdicts)
+        _save(args.json, args, runs, edited_alarms(comparisons, verdicts))
     print(f"interposed: --posix-backend {args.backend} --policy {args.policy}; interpose {args.commit}")
     if args.graalpython is None or cpython is None:
         missing = "GraalPy's (--graalpython)" if cpython else f"{args.python}'s"

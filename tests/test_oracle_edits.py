@@ -243,18 +243,25 @@ def test_without_graalpy_s_tests_every_alarm_counts_and_the_output_says_so(
     assert row.split() == ["test_socket", "3", "3", "0", "3", "-", "0", "0", "-"]
 
 
-def test_the_saved_run_records_the_edited_tests(copies: tuple[Path, Path], tmp_path: Path) -> None:
+def test_the_saved_run_records_the_edited_alarms_and_the_list_shows_edited_misses(
+    copies: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cpython, graalpython = copies
+    constants, defaults = (
+        "test.test_socket.GeneralModuleTests.testCrucialConstants",
+        "test.test_socket.BasicSocketPairTest.testDefaults",
+    )
+    # testCrucialConstants: an alarm (GraalPy passes it); testDefaults: a miss (not tagged, interpose passes it)
     comparison = oracle.comparison_of(
-        oracle.Run({"test.test_socket.GeneralModuleTests.testCrucialConstants": "ok"}, 1.0, 0),
-        oracle.Run({}, 1.0, 0),
-        {"test.test_socket.GeneralModuleTests.testCrucialConstants"},
+        oracle.Run({constants: "ok", defaults: "ok"}, 1.0, 0), oracle.Run({defaults: "ok"}, 1.0, 0), {constants}
     )
     verdicts = oracle.classify({"test_socket": comparison}, cpython, graalpython)
+    assert comparison.graalpy_edited == {constants} and comparison.missed == {defaults}
     args = oracle.argparse.Namespace(python="python3.13", backend="native", policy="enforce", commit="abc")
     saved = tmp_path / "run.json"
-    oracle._save(saved, args, {}, verdicts)
+    oracle._save(saved, args, {}, oracle.edited_alarms({"test_socket": comparison}, verdicts))
     document = oracle.json.loads(saved.read_text())
-    assert [entry["test"] for entry in document["graalpy_edited"]["test_socket"]] == [
-        "test.test_socket.GeneralModuleTests.testCrucialConstants"
-    ]
+    assert [entry["test"] for entry in document["graalpy_edited"]["test_socket"]] == [constants]
+    oracle.print_lists({"test_socket": comparison}, verdicts)
+    missed = capsys.readouterr().out.split("test_socket: missed (1)")[1].split()
+    assert missed[:3] == [defaults, "(differs:", "_check_defaults;"]
