@@ -29,6 +29,7 @@ _index: Callable[[Any], int] = _operator_index
 _INT_MAX = 2**31 - 1
 _INT_MIN = -(2**31)
 _WARN_DEFAULT_ENCODING = bool(getattr(sys.flags, "warn_default_encoding", 0))
+_CLOSEFD_IS_TRUTH = sys.version_info >= (3, 12)  # 3.12's argument clinic takes any object's truth (3.11: an int)
 _C_FILE_IO = FileIO  # the C class, whatever `io.FileIO` is later
 
 
@@ -265,7 +266,7 @@ def _checked_open_args(
     _c_string("encoding", encoding, none_ok=True)
     _c_string("errors", errors, none_ok=True)
     _c_string("newline", newline, none_ok=True)
-    closefd = bool(_as_c_int(closefd))
+    closefd = bool(closefd) if _CLOSEFD_IS_TRUTH else bool(_as_c_int(closefd))
     if file.__class__ is not str and not _is_number(file):
         file = fspath(file)
     spec = _open_modes.get(mode)

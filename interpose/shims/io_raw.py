@@ -33,6 +33,10 @@ _S_IFREG = 0o100000
 _CLOSED = "I/O operation on closed file"
 _BAD_MODE = "Must have exactly one of create/read/write/append mode and at most one plus"
 _BOOL_FD_WARNING = sys.version_info >= (3, 12)
+# 3.12's argument clinic: closefd is any object's truth, a bad readinto() buffer is "argument 1", and a FileIO
+# refuses pickling by the generic "cannot pickle 'X' instances" (3.11: an int, "argument", its own __getstate__).
+_CLINIC_312 = sys.version_info >= (3, 12)
+_READINTO_ARGUMENT = "argument 1" if _CLINIC_312 else "argument"
 _reprs_running: set[tuple[int, int]] = set()
 
 
@@ -55,6 +59,8 @@ def _check_init_args(mode: object, closefd: object) -> bool:
         raise TypeError(f"FileIO() argument 'mode' must be str, not {arg_type_name(mode)}")
     if "\0" in mode:
         raise ValueError("embedded null character")
+    if _CLINIC_312:
+        return bool(closefd)
     if isinstance(closefd, float):
         raise TypeError("'float' object cannot be interpreted as an integer")
     number = _index(closefd)
@@ -95,7 +101,9 @@ def _writable_view(buffer: Any) -> memoryview:
     except TypeError:
         view = None
     if view is None or view.readonly:
-        raise TypeError(f"readinto() argument must be read-write bytes-like object, not {type(buffer).__name__}")
+        raise TypeError(
+            f"readinto() {_READINTO_ARGUMENT} must be read-write bytes-like object, not {type(buffer).__name__}"
+        )
     if view.format != "B" or view.ndim != 1:
         view = view.cast("B")
     return view
@@ -566,6 +574,8 @@ def make_file_io(posix: Any, spare_closed: Callable[[int], None] | None = None) 
 
         def __getstate__(self) -> object:
             cls = type(self)
+            if _CLINIC_312:
+                raise TypeError(f"cannot pickle '{cls.__name__}' instances")
             raise TypeError(f"cannot pickle '{'_io.FileIO' if cls is FileIO else cls.__name__}' object")
 
     FileIO.__module__ = "_io"
