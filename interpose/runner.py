@@ -47,7 +47,7 @@ def prepare_script(path: str, args: list[str]) -> "Run":
         raise CannotOpen(f"can't open file {os.path.abspath(path)!r}: [Errno {error.errno}] {error.strerror}") from None
     absolute = os.path.abspath(path)  # as the interpreter gives __file__ and code objects since 3.9
     code = compile(source, absolute, "exec", dont_inherit=True)
-    from importlib.machinery import SourceFileLoader
+    from _frozen_importlib_external import SourceFileLoader  # importlib.machinery's, without importing importlib
 
     loader = SourceFileLoader("__main__", absolute)
     directory = os.path.dirname(os.path.realpath(path))

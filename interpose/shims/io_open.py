@@ -29,6 +29,8 @@ _index: Callable[[Any], int] = _operator_index
 _INT_MAX = 2**31 - 1
 _INT_MIN = -(2**31)
 _WARN_DEFAULT_ENCODING = bool(getattr(sys.flags, "warn_default_encoding", 0))
+_U_MODE = sys.version_info < (3, 11)  # 'U' (deprecated) was removed in 3.11
+_MODE_CHARACTERS = "xrwa+tbU" if _U_MODE else "xrwa+tb"
 _CLOSEFD_IS_TRUTH = sys.version_info >= (3, 12)  # 3.12's argument clinic takes any object's truth (3.11: an int)
 _C_FILE_IO = FileIO  # the C class, whatever `io.FileIO` is later
 
@@ -86,9 +88,13 @@ def _parse_open_mode(mode: str) -> tuple[str, type | None, bool]:
     """Validate an `open()` mode: (mode for FileIO, buffered class, binary)."""
     seen = ""
     for char in mode:
-        if char not in "xrwa+tb" or char in seen:
+        if char not in _MODE_CHARACTERS or char in seen:
             raise ValueError(f"invalid mode: '{mode}'")
         seen += char
+    if "U" in seen:  # 3.10: universal newlines, which text reading has anyway
+        if any(char in seen for char in "xwa+"):
+            raise ValueError("mode U cannot be combined with 'x', 'w', 'a', or '+'")
+        seen = seen.replace("U", "" if "r" in seen else "r")
     if "t" in seen and "b" in seen:
         raise ValueError("can't have text and binary mode at once")
     if sum(char in seen for char in "xrwa") > 1:
@@ -146,6 +152,10 @@ def _make_open(file_io: type, twinned: Callable[..., Any] | None = None) -> Call
                 file, mode, buffering, encoding, errors, newline, closefd
             )
         raw_mode, buffered, binary = spec
+        if _U_MODE and "U" in mode:
+            import warnings
+
+            warnings.warn("'U' mode is deprecated", DeprecationWarning, stacklevel=2)
         if binary and (encoding is not None or errors is not None or newline is not None):
             _refuse_text_arguments(encoding, errors, newline)
         if binary and buffering == 1:

@@ -27,7 +27,7 @@ def _os_code(host_os: ModuleType) -> CodeType:
 
     if _imp.is_frozen("os"):
         return _imp.get_frozen_object("os")
-    from importlib.machinery import SourceFileLoader
+    from _frozen_importlib_external import SourceFileLoader  # importlib.machinery's, without importing importlib
 
     path = host_os.__file__
     assert path is not None
