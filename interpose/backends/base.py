@@ -14,7 +14,7 @@ from interpose.audit import Watch, missing_function
 from interpose.compat import ENFORCE
 from interpose.compat.catalog_surface import MISSING_MODULES, POSIX_CONSTANTS_ID, POSIX_FAMILIES, graalpy_lacks_constant
 from interpose.host import posix as host_posix
-from interpose.shims import sockets, surfaces
+from interpose.shims import surfaces
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -118,7 +118,9 @@ class Backend:
         reproduces more of a module (emulated fds in fcntl, say) extends this namespace; a module
         it adds to `shaped_modules` starts as the host's.
         """
-        if name == "socket":
+        if name == "socket":  # loaded when the program imports socket (an import under way: nothing else sees it)
+            from interpose.shims import sockets
+
             return sockets.namespace(host_module, self.policy, self.logged_functions)
         if name not in surfaces.SURFACES:
             return dict(vars(host_module))
@@ -129,6 +131,8 @@ class Backend:
         if self.policy != ENFORCE:
             return {}
         if name == "socket":
+            from interpose.shims import sockets
+
             return sockets.absent(host_module)
         if name not in surfaces.SURFACES:
             return {}
