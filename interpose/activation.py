@@ -16,6 +16,7 @@ import atexit
 import sys
 
 from interpose import audit, compat, rebinding, stdlib
+from interpose.compat.catalog_surface import FAST_PATH_MODULES
 from interpose.finder import ShimFinder, load_host_module
 from interpose.host import os as host_os
 from interpose.host import posix as host_posix
@@ -209,8 +210,8 @@ def _stdlib_patch(activation: Activation, patch: stdlib.Patch) -> Callable[[Modu
 def _patch_stdlib(activation: Activation) -> None:
     """GraalPy's decisions and changes in the stdlib modules imported so far (interpose/stdlib/)."""
     assert activation.finder is not None
-    if activation.settings.policy == compat.ENFORCE:
-        from interpose.stdlib import fastpaths
+    if activation.settings.policy == compat.ENFORCE and not FAST_PATH_MODULES.isdisjoint(sys.modules):
+        from interpose.stdlib import fastpaths  # only for a program that imported one of them before activation
 
         fastpaths.apply(activation.swaps)
     for name in [name for name in activation.finder.patches if name in sys.modules]:
