@@ -236,30 +236,22 @@ def _missing_module(module: str, id: str, hint: str) -> Limitation:
     return _raised(id, f"No module named {module!r}", fact, hint)
 
 
-FD_SETSIZE = Limitation(
-    id="select.fd_setsize",
-    backends=BOTH,
-    level=levels.INFO,
-    enforce="raised",
-    warn="allowed",
-    message="filedescriptor out of range in select(): select() cannot wait on an fd at or above FD_SETSIZE (1024), "
+FD_SETSIZE = _raised(
+    "select.fd_setsize",
+    "filedescriptor out of range in select(): select() cannot wait on an fd at or above FD_SETSIZE (1024), "
     "and GraalPy has no poll or epoll, so selectors, subprocess and asyncio wait with select()",
-    fact="GraalPy's select module has only select() (SelectModuleBuiltins.java), which raises ValueError for an fd "
+    "GraalPy's select module has only select() (SelectModuleBuiltins.java), which raises ValueError for an fd "
     "at or above FD_SETSIZE as CPython's does; CPython's selectors and asyncio would use epoll instead",
-    hint="keep the process's open fds below 1024 (close what failed calls leave open), or wait in threads with "
+    "keep the process's open fds below 1024 (close what failed calls leave open), or wait in threads with "
     "blocking calls",
 )
 
-SOCKETPAIR = Limitation(
-    id="socket.socketpair",
-    backends=BOTH,
-    level=levels.INFO,
-    enforce="raised",
-    warn="allowed",
-    message="Only AF_INET and AF_INET6 socket address families are supported",
-    fact="GraalPy's _socket has no socketpair, so socket.socketpair is socket.py's loopback fallback: an AF_INET "
+SOCKETPAIR = _raised(
+    "socket.socketpair",
+    "Only AF_INET and AF_INET6 socket address families are supported",
+    "GraalPy's _socket has no socketpair, so socket.socketpair is socket.py's loopback fallback: an AF_INET "
     "pair by default, ValueError for any other family (SocketModuleBuiltins.java, lib-python/3/socket.py)",
-    hint="call socket.socketpair() without a family (a connected loopback pair), or use os.pipe() for one-way data",
+    "call socket.socketpair() without a family (a connected loopback pair), or use os.pipe() for one-way data",
 )
 
 FAST_PATH = "stdlib.fast_path"
