@@ -37,6 +37,7 @@ MARKER = re.compile(r"graal|truffle|\bGR-\d+", re.IGNORECASE)
 
 Reader = Callable[[str], str | None]  # a path inside the `test` package -> its text, None when absent
 Function = ast.FunctionDef | ast.AsyncFunctionDef
+Classes = dict[str, tuple[ast.ClassDef, str]]  # a class's name -> its node and its file's text
 
 
 def read_graalpy(graalpython: Path, path: str) -> str | None:
@@ -122,10 +123,10 @@ class TestSources:
                 if imported is not None:
                     yield imported
 
-    def functions(self, test: str) -> dict[str, tuple[Function, str]] | str:
-        """The functions the rule compares for `test` (name -> node and its file's text), or why there are none."""
+    def locate(self, test: str) -> tuple[Classes, str, str] | str:
+        """The classes of `test`'s files, the class that stands for the id's and the method, or why not found."""
         *module_parts, class_name, method = test.split(".")
-        classes: dict[str, tuple[ast.ClassDef, str]] = {}
+        classes: Classes = {}
         for text, tree in self._files(".".join(module_parts)):
             for node in tree.body:
                 if isinstance(node, ast.ClassDef):
@@ -138,12 +139,20 @@ class TestSources:
             if len(named) != 1 and len(defining) != 1:
                 return f"class {class_name} not defined, {len(defining)} classes define {method}"
             class_name = named[0] if len(named) == 1 else defining[0]
-        found = _lookup(classes, class_name, method)
+        return classes, class_name, method
+
+    def functions(self, test: str) -> dict[str, tuple[Function, str]] | str:
+        """The functions the rule compares for `test` (name -> node and its file's text), or why there are none."""
+        located = self.locate(test)
+        if isinstance(located, str):
+            return located
+        classes, class_name, method = located
+        found = lookup(classes, class_name, method)
         if found is None:
             return f"{class_name}.{method} not found"
         chosen = {method: found}
         for name in (f"_{method}", *sorted(_self_attributes(found[0]))):
-            helper = _lookup(classes, class_name, name)
+            helper = lookup(classes, class_name, name)
             if helper is not None:
                 chosen[name] = helper
         return chosen
@@ -156,8 +165,8 @@ def _own(node: ast.ClassDef, name: str) -> Function | None:
     return None
 
 
-def _lookup(classes: dict[str, tuple[ast.ClassDef, str]], class_name: str, name: str) -> tuple[Function, str] | None:
-    """`name` as the class or, depth first, its bases (those defined in the files) define it."""
+def lineage(classes: Classes, class_name: str) -> Iterator[tuple[ast.ClassDef, str]]:
+    """The class, then depth first its bases (those defined in the files), each once."""
     pending, seen = [class_name], set()
     while pending:
         current = pending.pop(0)
@@ -165,11 +174,16 @@ def _lookup(classes: dict[str, tuple[ast.ClassDef, str]], class_name: str, name:
             continue
         seen.add(current)
         node, text = classes[current]
+        yield node, text
+        pending[:0] = [base.id if isinstance(base, ast.Name) else getattr(base, "attr", "") for base in node.bases]
+
+
+def lookup(classes: Classes, class_name: str, name: str) -> tuple[Function, str] | None:
+    """`name` as the class or, depth first, its bases define it."""
+    for node, text in lineage(classes, class_name):
         function = _own(node, name)
         if function is not None:
             return function, text
-        bases = [base.id if isinstance(base, ast.Name) else getattr(base, "attr", "") for base in node.bases]
-        pending[:0] = bases
     return None
 
 

@@ -10,9 +10,12 @@ its own process (two at a time at most).  Per module, from the verbose output:
     P  passes plain                     G∩P  of those, GraalPy passes (listed in the tags)
     I  passes interposed                false alarm  in P and G, not in I: interpose breaks what GraalPy runs
     caught  in P, not in G, not in I    missed  in P, not in G, in I: GraalPy fails and interpose does not notice
-    caught % = caught / (P - G∩P)
     GraalPy-edit  would be false alarms, but GraalPy's copy of the test differs from CPython's
                   (--graalpython: its sources; benchmarks/_graalpy_edits.py): not counted as false alarms
+    GraalPy skips  in P, not in G, skipped on GraalPy by its copy (--graalpython; benchmarks/_graalpy_skips.py):
+                   no recorded failure, so neither caught nor missed
+    caught % = caught / (P - G∩P - GraalPy skips)     (GraalPy's recorded failures)
+    of untagged = (P - G - I) / (P - G∩P)              (the old figure: every untagged test a failure)
 
 Targets (issue 8) on test_os, test_posix and test_subprocess: 0 false alarms and
 at least 90% caught.  A skipped test does not pass.  What counts, and the known
@@ -39,6 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _graalpy_edits as edits  # noqa: E402
+import _graalpy_skips as skips  # noqa: E402
 from _regrtest_verbose import parse_verbose, passing  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,12 +69,14 @@ class Run:
 @dataclass
 class Comparison:
     """The oracle's sets for one module; `graalpy` is None when no tags file names the module, `edited`
-    (the alarms whose test GraalPy's copy changed) None when GraalPy's test sources were not compared."""
+    (the alarms whose test GraalPy's copy changed) and `skipped` (the untagged tests GraalPy's copy skips on
+    GraalPy) None when GraalPy's test sources were not read."""
 
     plain: set[str]
     interposed: set[str]
     graalpy: set[str] | None
     edited: set[str] | None = None
+    skipped: set[str] | None = None
 
     @property
     def graalpy_and_plain(self) -> set[str] | None:
@@ -93,17 +99,30 @@ class Comparison:
         return None if alarms is None or self.edited is None else alarms & self.edited
 
     @property
-    def caught(self) -> set[str] | None:
-        return None if self.graalpy is None else self.plain - self.graalpy - self.interposed
+    def untagged(self) -> set[str] | None:
+        """P - G∩P: the tests CPython passes and GraalPy's tags do not list."""
+        return None if self.graalpy is None else self.plain - self.graalpy
 
     @property
-    def missed(self) -> set[str] | None:
-        return None if self.graalpy is None else (self.plain - self.graalpy) & self.interposed
+    def graalpy_skipped(self) -> set[str] | None:
+        untagged = self.untagged
+        return None if untagged is None or self.skipped is None else untagged & self.skipped
 
     @property
     def graalpy_failures(self) -> set[str] | None:
-        """P - G∩P: the tests CPython passes and GraalPy does not."""
-        return None if self.graalpy is None else self.plain - self.graalpy
+        """The untagged tests GraalPy's gate ran: its recorded failures."""
+        untagged = self.untagged
+        return None if untagged is None else untagged - (self.skipped or set())
+
+    @property
+    def caught(self) -> set[str] | None:
+        failures = self.graalpy_failures
+        return None if failures is None else failures - self.interposed
+
+    @property
+    def missed(self) -> set[str] | None:
+        failures = self.graalpy_failures
+        return None if failures is None else failures & self.interposed
 
 
 def comparison_of(plain: Run, interposed: Run, tags: set[str] | None) -> Comparison:
@@ -145,6 +164,19 @@ def classify(
         verdicts[module] = [edits.compare(test, ours, theirs) for test in tests]
         comparison.edited = {verdict.test for verdict in verdicts[module] if verdict.edited and verdict.test in alarms}
     return verdicts
+
+
+def find_skips(comparisons: dict[str, Comparison], graalpython: Path | None) -> dict[str, list[skips.Skip]]:
+    """Set each `skipped`: the untagged tests GraalPy's copy skips on GraalPy (none found without its sources)."""
+    if graalpython is None:
+        return {}
+    theirs = edits.TestSources(edits.graalpy_reader(graalpython))
+    found = {}
+    for module, comparison in comparisons.items():
+        skipped = [skips.skip_of(test, theirs) for test in sorted(comparison.untagged or ())]
+        found[module] = [skip for skip in skipped if skip is not None]
+        comparison.skipped = {skip.test for skip in found[module]}
+    return found
 
 
 def edited_alarms(
@@ -243,38 +275,62 @@ def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "-"
 
 
+COLUMNS = (
+    "P", "G∩P", "I", "false alarms", "GraalPy-edit", "GraalPy skips", "caught", "missed", "caught %", "of untagged",
+)  # fmt: skip
+
+
+def _cells(comparison: Comparison) -> list[str]:
+    caught, failures, untagged = comparison.caught, comparison.graalpy_failures, comparison.untagged
+    return [
+        str(len(comparison.plain)), _size(comparison.graalpy_and_plain), str(len(comparison.interposed)),
+        _size(comparison.false_alarms), _size(comparison.graalpy_edited), _size(comparison.graalpy_skipped),
+        _size(caught), _size(comparison.missed),
+        "-" if caught is None or failures is None else _percent(len(caught), len(failures)),
+        "-" if untagged is None else _percent(len(untagged - comparison.interposed), len(untagged)),
+    ]  # fmt: skip
+
+
 def print_table(comparisons: dict[str, Comparison]) -> None:
-    columns = ("module", "P", "G∩P", "I", "false alarms", "GraalPy-edit", "caught", "missed", "caught %")
     width = max(18, *(len(module) + 1 for module in comparisons))
-    print(f"{columns[0]:<{width}}" + "".join(f"{name:>13}" for name in columns[1:]))
+    print(f"{'module':<{width}}" + "".join(f"{name:>14}" for name in COLUMNS))
     totals, counted = Counter[str](), set()
     for module, comparison in comparisons.items():
-        failures = comparison.graalpy_failures
-        caught = comparison.caught
-        cells = [
-            str(len(comparison.plain)), _size(comparison.graalpy_and_plain), str(len(comparison.interposed)),
-            _size(comparison.false_alarms), _size(comparison.graalpy_edited), _size(caught), _size(comparison.missed),
-            "-" if caught is None or failures is None else _percent(len(caught), len(failures)),
-        ]  # fmt: skip
-        print(f"{module:<{width}}" + "".join(f"{cell:>13}" for cell in cells))
+        cells = _cells(comparison)
+        print(f"{module:<{width}}" + "".join(f"{cell:>14}" for cell in cells))
         if comparison.graalpy is not None:
-            for name, value in zip(columns[1:8], cells[:7], strict=True):
-                if value != "-":  # GraalPy-edit, when GraalPy's tests were not compared
+            for name, value in zip(COLUMNS[:8], cells[:8], strict=True):
+                if value != "-":  # GraalPy-edit and skips, when GraalPy's tests were not read
                     totals[name] += int(value)
                     counted.add(name)
     if counted:
-        cells = [str(totals[name]) if name in counted else "-" for name in columns[1:8]]
-        cells.append(_percent(totals["caught"], totals["P"] - totals["G∩P"]))
-        print(f"{'total (tagged)':<{width}}" + "".join(f"{cell:>13}" for cell in cells))
+        cells = [str(totals[name]) if name in counted else "-" for name in COLUMNS[:8]]
+        cells.append(_percent(totals["caught"], totals["caught"] + totals["missed"]))
+        untagged = totals["P"] - totals["G∩P"]
+        cells.append(_percent(untagged - totals["missed"] - _missed_skips(comparisons), untagged))
+        print(f"{'total (tagged)':<{width}}" + "".join(f"{cell:>14}" for cell in cells))
 
 
-def print_lists(comparisons: dict[str, Comparison], verdicts: dict[str, list[edits.Verdict]] | None = None) -> None:
-    """Each false alarm (and why it could not be compared), GraalPy-edited test and miss (what differs)."""
+def _missed_skips(comparisons: dict[str, Comparison]) -> int:
+    """The GraalPy-skipped tests interpose passes: misses by the old count."""
+    return sum(len((found.graalpy_skipped or set()) & found.interposed) for found in comparisons.values())
+
+
+def print_lists(
+    comparisons: dict[str, Comparison],
+    verdicts: dict[str, list[edits.Verdict]] | None = None,
+    skipped: dict[str, list[skips.Skip]] | None = None,
+) -> None:
+    """Each false alarm (and why it could not be compared), GraalPy-edited test, miss (what differs) and
+    GraalPy-skipped test (its decorator, and whether interpose fails it)."""
     for module, comparison in comparisons.items():
         notes = {verdict.test: _note(verdict) for verdict in (verdicts or {}).get(module, [])}
+        for skip in (skipped or {}).get(module, []):
+            verdict = "passes interposed" if skip.test in comparison.interposed else "fails interposed"
+            notes[skip.test] = f"  ({verdict}; {skip.where}: {skip.decorator})"
         for title, tests in (
             ("false alarms", comparison.false_alarms), ("GraalPy-edited tests", comparison.graalpy_edited),
-            ("missed", comparison.missed),
+            ("missed", comparison.missed), ("skipped by GraalPy's copy", comparison.graalpy_skipped),
         ):  # fmt: skip
             if tests:
                 print(f"\n{module}: {title} ({len(tests)})")
@@ -306,14 +362,20 @@ def _graalpy_revision(graalpython: Path | None) -> str | None:
 
 
 def _save(
-    path: Path, args: argparse.Namespace, runs: dict[str, dict[str, Run]], edited: dict[str, list[edits.Verdict]]
+    path: Path,
+    args: argparse.Namespace,
+    runs: dict[str, dict[str, Run]],
+    edited: dict[str, list[edits.Verdict]],
+    skipped: dict[str, list[skips.Skip]] | None = None,
 ) -> None:
-    """The runs, and (read by people, not by --load, which compares again) the alarms found GraalPy-edited."""
+    """The runs, and (read by people, not by --load, which compares again) the alarms found GraalPy-edited and
+    the untagged tests GraalPy's copy skips."""
     document = {
         "python": args.python, "backend": args.backend, "policy": args.policy, "commit": args.commit,
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "modules": {module: {name: asdict(run) for name, run in pair.items()} for module, pair in runs.items()},
         "graalpy_edited": {module: [asdict(verdict) for verdict in found] for module, found in edited.items()},
+        "graalpy_skipped": {module: [asdict(skip) for skip in found] for module, found in (skipped or {}).items()},
     }  # fmt: skip
     path.write_text(json.dumps(document, indent=1, sort_keys=True))
 
@@ -372,18 +434,21 @@ def main(argv: list[str] | None = None) -> None:
         graalpy = None if text is None else parse_tags(text)
         comparisons[module] = comparison_of(pair["plain"], pair["interposed"], graalpy)
     cpython = args.cpython_tests or edits.cpython_tests(args.python)
+    skipped = find_skips(comparisons, args.graalpython)
     verdicts = classify(comparisons, cpython, args.graalpython)
     if args.json and not args.load:
-        _save(args.json, args, runs, edited_alarms(comparisons, verdicts))
+        _save(args.json, args, runs, edited_alarms(comparisons, verdicts), skipped)
     print(f"interposed: --posix-backend {args.backend} --policy {args.policy}; interpose {args.commit}")
     if args.graalpython is None or cpython is None:
         missing = "GraalPy's (--graalpython)" if cpython else f"{args.python}'s"
         print(f"no GraalPy-edited tests told apart: {missing} test sources not available; all count as false alarms")
+    if args.graalpython is None:
+        print("no GraalPy skips told apart: GraalPy's test sources not given; every untagged test counts as a failure")
     else:
         print(f"GraalPy's tests at {_graalpy_revision(args.graalpython)}, CPython's in {cpython}")
     print_table(comparisons)
     if args.list:
-        print_lists(comparisons, verdicts)
+        print_lists(comparisons, verdicts, skipped)
 
 
 if __name__ == "__main__":
