@@ -85,18 +85,15 @@ class Comparison:
     @property
     def alarms(self) -> set[str] | None:
         """In P and G, not in I: false alarms and GraalPy-edited tests together."""
-        both = self.graalpy_and_plain
-        return None if both is None else both - self.interposed
+        return _without(self.graalpy_and_plain, self.interposed)
 
     @property
     def false_alarms(self) -> set[str] | None:
-        alarms = self.alarms
-        return None if alarms is None else alarms - (self.edited or set())
+        return _without(self.alarms, self.edited)
 
     @property
     def graalpy_edited(self) -> set[str] | None:
-        alarms = self.alarms
-        return None if alarms is None or self.edited is None else alarms & self.edited
+        return _among(self.alarms, self.edited)
 
     @property
     def untagged(self) -> set[str] | None:
@@ -105,24 +102,30 @@ class Comparison:
 
     @property
     def graalpy_skipped(self) -> set[str] | None:
-        untagged = self.untagged
-        return None if untagged is None or self.skipped is None else untagged & self.skipped
+        return _among(self.untagged, self.skipped)
 
     @property
     def graalpy_failures(self) -> set[str] | None:
         """The untagged tests GraalPy's gate ran: its recorded failures."""
-        untagged = self.untagged
-        return None if untagged is None else untagged - (self.skipped or set())
+        return _without(self.untagged, self.skipped)
 
     @property
     def caught(self) -> set[str] | None:
-        failures = self.graalpy_failures
-        return None if failures is None else failures - self.interposed
+        return _without(self.graalpy_failures, self.interposed)
 
     @property
     def missed(self) -> set[str] | None:
-        failures = self.graalpy_failures
-        return None if failures is None else failures & self.interposed
+        return _among(self.graalpy_failures, self.interposed)
+
+
+def _without(whole: set[str] | None, part: set[str] | None) -> set[str] | None:
+    """`whole` less `part` (nothing when `part` is unknown); unknown when `whole` is."""
+    return None if whole is None else whole - (part or set())
+
+
+def _among(whole: set[str] | None, part: set[str] | None) -> set[str] | None:
+    """The tests of `whole` in `part`; unknown when either is."""
+    return None if whole is None or part is None else whole & part
 
 
 def comparison_of(plain: Run, interposed: Run, tags: set[str] | None) -> Comparison:
