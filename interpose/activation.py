@@ -22,7 +22,7 @@ from interpose.host import os as host_os
 from interpose.host import posix as host_posix
 from interpose.host import posix_module
 from interpose.shims.os_module import build_os
-from interpose.shims.posix import PosixPatch, build_posixsubprocess, build_shaped, posix_contents, shaped_namespace
+from interpose.shims.posix import ModulePatch, build_posixsubprocess, build_shaped, posix_contents, shaped_namespace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -55,8 +55,8 @@ class Activation:
         self.mapping: dict[int, tuple[object, object]] = {}
         self.swaps: list[rebinding.Swap] = []
         self.finder: ShimFinder | None = None
-        self.posix_patch: PosixPatch | None = None
-        self.module_patches: list[PosixPatch] = []  # the IN_PLACE modules changed, in order
+        self.posix_patch: ModulePatch | None = None
+        self.module_patches: list[ModulePatch] = []  # the IN_PLACE modules changed, in order
         self.sizes: rebinding.Snapshot | None = None  # the modules' namespaces and their sizes right after the swap
         self.watching = False
 
@@ -128,7 +128,7 @@ def _install(activation: Activation, backend: Backend) -> None:
     activation.recorder = _make_recorder(activation.settings)
     # Imports keep reading the host (GraalPy's language-home exception), from before posix is patched on.
     rebinding.override_globals({("_frozen_importlib_external", "_os"): host_posix}, activation.swaps)
-    activation.posix_patch = PosixPatch(posix_module)
+    activation.posix_patch = ModulePatch(posix_module)
     activation.posix_patch.apply(_built(backend, "posix", (host_posix,), lambda: posix_contents(backend, host_posix)))
     shim_os = _built(
         backend, "os", (host_os, posix_module), lambda: build_os(posix_module, host_os, backend.absent_from_os())
@@ -241,7 +241,7 @@ def _build_shim(backend: Backend, name: str, host: ModuleType) -> ModuleType:
 def _in_place(activation: Activation, backend: Backend, name: str, host: ModuleType) -> ModuleType:
     """Change an IN_PLACE module to GraalPy's surface (undone by deactivation); return a module holding its
     contents as they were, which rebinding maps from (as `interpose.host.posix` is posix's)."""
-    patch = PosixPatch(host)
+    patch = ModulePatch(host)
     activation.module_patches.append(patch)
     before = _built(backend, f"{name} as it was", (host,), patch.saved_module)
     patch.apply(_built(backend, name, (host,), lambda: shaped_namespace(backend, name, host)))

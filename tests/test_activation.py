@@ -16,7 +16,7 @@ import interpose.host as host  # interpose's own modules are never rebound: host
 from interpose import activation as activation_module
 from interpose import audit, compat, rebinding
 from interpose.finder import ShimFinder
-from interpose.shims.posix import PosixPatch
+from interpose.shims.posix import ModulePatch
 from tests.conftest import run_interposed, run_python
 
 
@@ -272,7 +272,7 @@ _STEPS = {
     "backend": (activation_module, "_make_backend"),
     "recorder": (activation_module, "_make_recorder"),
     "importlib override": (rebinding, "override_globals"),
-    "posix patch": (PosixPatch, "apply"),
+    "posix patch": (ModulePatch, "apply"),
     "os module": (activation_module, "build_os"),
     "session": (compat, "begin"),
     "finder": (ShimFinder, "install_specs"),

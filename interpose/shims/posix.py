@@ -1,7 +1,7 @@
 """The shim `posix` and `_posixsubprocess` modules, built from a backend's namespaces.
 
 `posix` is the real module object with its contents replaced in place (and put
-back exactly by `PosixPatch.undo`): C code finds state through
+back exactly by `ModulePatch.undo`): C code finds state through
 `sys.modules["posix"]` (3.13's `os.stat_result`), and programs holding the module
 keep their reference.  Under warn, the functions GraalPy lacks stay, each call
 logged (`Backend.logged`).  `_posixsubprocess` and the shaped modules written in C
@@ -51,7 +51,7 @@ def posix_contents(backend: Backend, host_posix: ModuleType) -> dict[str, object
     return namespace
 
 
-class PosixPatch:
+class ModulePatch:
     """A real module's contents (posix's; socket's), replaced by a backend's, and how to put them back.
 
     The contents are saved before anything changes, so `undo` is right even after `apply` failed part-way.
